@@ -1,0 +1,86 @@
+/**
+ * Server-side language for messages: French by default, English on request
+ * (`Accept-Language`). Validation messages come from zod's own fr/en locales; messages of our
+ * own refinements are looked up by key in MESSAGES, so both the API and the dashboard (which
+ * uses the same schemas) show them in the user's language.
+ */
+import { z } from 'zod';
+
+export type Language = 'fr' | 'en';
+
+export function preferredLanguage(header: string | string[] | undefined): Language {
+  const value = Array.isArray(header) ? header.join(',') : header ?? '';
+  const ranked = value
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const quality = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag: tag.toLowerCase(), q: quality ? Number(quality.slice(2)) || 0 : 1 };
+    })
+    .filter((entry) => entry.tag !== '')
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    if (tag.startsWith('fr')) return 'fr';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'fr';
+}
+
+/** Messages of EDUZEN's own validation rules, keyed by the `i18n` param of a refinement. */
+export const MESSAGES = {
+  end_date_before_start: {
+    fr: 'La date de fin doit être postérieure ou égale à la date de début.',
+    en: 'The end date must be on or after the start date.',
+  },
+  times_out_of_order: {
+    fr: 'Les horaires doivent se suivre : début, fin de matinée, début d’après-midi, fin.',
+    en: 'Times must be in order: start, end of morning, start of afternoon, end.',
+  },
+  age_range_reversed: {
+    fr: 'L’âge minimum doit être inférieur ou égal à l’âge maximum.',
+    en: 'The minimum age must not exceed the maximum age.',
+  },
+  score_above_max: {
+    fr: 'La note doit être comprise entre 0 et la note maximale.',
+    en: 'The score must be between 0 and the maximum score.',
+  },
+  late_minutes_only_when_late: {
+    fr: 'Les minutes de retard ne s’indiquent que pour un retard.',
+    en: 'Late minutes are only allowed with the status "late".',
+  },
+} as const satisfies Record<string, Record<Language, string>>;
+
+export type MessageKey = keyof typeof MESSAGES;
+
+export function message(key: MessageKey, language: Language): string {
+  return MESSAGES[key][language];
+}
+
+/** A refinement's error that carries its message key, for `.refine(check, i18nError(key))`. */
+export function i18nError(key: MessageKey, path?: string[]) {
+  return { message: MESSAGES[key].en, params: { i18n: key }, ...(path ? { path } : {}) };
+}
+
+const locales = { fr: z.locales.fr(), en: z.locales.en() };
+
+type ValidationIssueLike = {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+};
+
+export function translateValidationIssue(issue: ValidationIssueLike, language: Language): string {
+  const key = (issue.params.params as { i18n?: string } | undefined)?.i18n ?? (issue.params.i18n as string | undefined);
+  if (key && key in MESSAGES) return MESSAGES[key as MessageKey][language];
+  const rebuilt = {
+    ...issue.params,
+    code: issue.keyword,
+    path: issue.instancePath.split('/').filter(Boolean),
+    message: issue.message ?? '',
+  } as unknown as z.core.$ZodRawIssue;
+  const translated = locales[language].localeError?.(rebuilt);
+  if (typeof translated === 'string') return translated;
+  if (translated && typeof translated === 'object' && 'message' in translated) return translated.message;
+  return issue.message ?? 'invalid value';
+}

@@ -1,0 +1,131 @@
+/**
+ * Two organisations, every tenant table, straight SQL under the `authenticated` role (the
+ * superuser the tests connect as bypasses RLS, so withTenant switches role): organisation A
+ * can neither read, insert, update nor delete organisation B's rows, and cannot write a row
+ * of its own that points at one of B's rows.
+ */
+import { type Kysely, sql } from 'kysely';
+import { beforeAll, expect, it } from 'vitest';
+import type { Database } from '../../src/db/schema';
+import { withTenant } from '../../src/db/tenant';
+import { describeEachEngine } from '../support/engines';
+import { claimsFor, createTenant } from '../support/factories';
+
+type Tenant = Awaited<ReturnType<typeof createTenant>>;
+
+const TENANT_TABLES = [
+  'organizations', 'users', 'students', 'programs', 'formations', 'sessions',
+  'enrollments', 'attendance', 'grades', 'change_log',
+] as const;
+
+async function expectRefused(promise: Promise<unknown>, code: string) {
+  await expect(promise).rejects.toMatchObject({ code });
+}
+
+function rowIdOf(tenant: Tenant, table: (typeof TENANT_TABLES)[number]): string {
+  switch (table) {
+    case 'organizations': return tenant.organization.id;
+    case 'users': return tenant.staff.id;
+    case 'students': return tenant.student.id;
+    case 'programs': return tenant.program.id;
+    case 'formations': return tenant.formation.id;
+    case 'sessions': return tenant.session.id;
+    case 'enrollments': return tenant.enrollment.id;
+    case 'attendance': return tenant.attendance.id;
+    case 'grades': return tenant.grade.id;
+    case 'change_log': return tenant.attendance.id;
+  }
+}
+
+describeEachEngine('row-level security between organisations', (ctx) => {
+  let a: Tenant;
+  let b: Tenant;
+
+  beforeAll(async () => {
+    a = await createTenant(ctx.db);
+    b = await createTenant(ctx.db);
+  });
+
+  const asAdminOfA = <T>(work: (trx: Kysely<Database>) => Promise<T>) => withTenant(ctx.db, claimsFor(a.admin), work);
+
+  it('RLS is enabled on every tenant table', async () => {
+    const result = await sql<{ relname: string; relrowsecurity: boolean }>`
+      select relname, relrowsecurity from pg_class
+      where relnamespace = 'public'::regnamespace and relname = any(${[...TENANT_TABLES]})`.execute(ctx.db);
+    expect(result.rows).toHaveLength(TENANT_TABLES.length);
+    for (const row of result.rows) expect(row, row.relname).toMatchObject({ relrowsecurity: true });
+  });
+
+  for (const table of TENANT_TABLES) {
+    it(`${table}: A sees its own rows and none of B's`, async () => {
+      const column = table === 'change_log' ? 'row_id' : 'id';
+      const visible = await asAdminOfA(async (trx) => {
+        const own = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${sql.ref(column)} = ${rowIdOf(a, table)}`.execute(trx);
+        const others = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${sql.ref(column)} = ${rowIdOf(b, table)}`.execute(trx);
+        const foreignOrg = table === 'organizations'
+          ? await sql<{ n: number }>`select count(*)::int as n from organizations where id = ${b.organization.id}`.execute(trx)
+          : await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where organization_id = ${b.organization.id}`.execute(trx);
+        return { own: own.rows[0]!.n, others: others.rows[0]!.n, foreignOrg: foreignOrg.rows[0]!.n };
+      });
+      expect(visible).toEqual({ own: 1, others: 0, foreignOrg: 0 });
+    });
+  }
+
+  for (const table of TENANT_TABLES.filter((name) => name !== 'change_log')) {
+    it(`${table}: A can neither update nor delete B's rows`, async () => {
+      const updated = await asAdminOfA(async (trx) => {
+        const result = await sql`update ${sql.table(table)} set updated_at = now() where id = ${rowIdOf(b, table)}`.execute(trx);
+        return Number(result.numAffectedRows);
+      });
+      expect(updated).toBe(0);
+      const deleteForeignRow = asAdminOfA(async (trx) => {
+        const result = await sql`delete from ${sql.table(table)} where id = ${rowIdOf(b, table)}`.execute(trx);
+        return Number(result.numAffectedRows);
+      });
+      // Nobody deletes an organisation through the API role at all; elsewhere RLS hides B's row.
+      if (table === 'organizations') await expectRefused(deleteForeignRow, '42501');
+      else expect(await deleteForeignRow).toBe(0);
+      const stillThere = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where id = ${rowIdOf(b, table)}`.execute(ctx.db);
+      expect(stillThere.rows[0]!.n).toBe(1);
+    });
+  }
+
+  it('A cannot insert rows carrying B’s organisation', async () => {
+    const org = b.organization.id;
+    const inserts: Array<(trx: Kysely<Database>) => Promise<unknown>> = [
+      (trx) => trx.insertInto('programs').values({ organization_id: org, code: 'X1', name: 'x' }).execute(),
+      (trx) => trx.insertInto('formations').values({ organization_id: org, code: 'X1', name: 'x' }).execute(),
+      (trx) => trx.insertInto('students').values({ organization_id: org, first_name: 'x', last_name: 'y' }).execute(),
+      (trx) => trx.insertInto('sessions').values({ organization_id: org, formation_id: b.formation.id, name: 'x', start_date: '2026-01-01', end_date: '2026-01-02' }).execute(),
+      (trx) => trx.insertInto('enrollments').values({ organization_id: org, session_id: b.session.id, student_id: b.student.id, status: 'pending' }).execute(),
+      (trx) => trx.insertInto('attendance').values({ organization_id: org, session_id: b.session.id, student_id: b.student.id, date: '2026-03-03', status: 'present' }).execute(),
+      (trx) => trx.insertInto('grades').values({ organization_id: org, session_id: b.session.id, student_id: b.student.id, subject: 'x', score: '1' }).execute(),
+      (trx) => trx.insertInto('users').values({ id: a.staff.id, organization_id: org, email: 'x@example.test', role: 'admin' }).execute(),
+    ];
+    for (const insert of inserts) await expectRefused(asAdminOfA(insert), '42501');
+    const counts = await sql<{ n: number }>`select count(*)::int as n from programs where organization_id = ${org}`.execute(ctx.db);
+    expect(counts.rows[0]!.n).toBe(1);
+  });
+
+  it('A cannot write a row of its own that points at B’s rows', async () => {
+    const org = a.organization.id;
+    const crossing: Array<(trx: Kysely<Database>) => Promise<unknown>> = [
+      (trx) => trx.insertInto('enrollments').values({ organization_id: org, session_id: b.session.id, student_id: a.student.id }).execute(),
+      (trx) => trx.insertInto('enrollments').values({ organization_id: org, session_id: a.session.id, student_id: b.student.id }).execute(),
+      (trx) => trx.insertInto('attendance').values({ organization_id: org, session_id: b.session.id, student_id: a.student.id, date: '2026-03-03', status: 'present' }).execute(),
+      (trx) => trx.insertInto('grades').values({ organization_id: org, session_id: a.session.id, student_id: b.student.id, subject: 'x', score: '1' }).execute(),
+      (trx) => trx.insertInto('sessions').values({ organization_id: org, formation_id: b.formation.id, name: 'x', start_date: '2026-01-01', end_date: '2026-01-02' }).execute(),
+      (trx) => trx.insertInto('sessions').values({ organization_id: org, formation_id: a.formation.id, teacher_id: b.teacher.id, name: 'x', start_date: '2026-01-01', end_date: '2026-01-02' }).execute(),
+      (trx) => trx.insertInto('formations').values({ organization_id: org, program_id: b.program.id, code: 'CROSS', name: 'x' }).execute(),
+      (trx) => trx.updateTable('formations').set({ program_id: b.program.id }).where('id', '=', a.formation.id).execute(),
+    ];
+    for (const write of crossing) await expectRefused(asAdminOfA(write), '23503');
+  });
+
+  it('A cannot move its own rows into B', async () => {
+    await expectRefused(
+      asAdminOfA((trx) => trx.updateTable('programs').set({ organization_id: b.organization.id }).where('id', '=', a.program.id).execute()),
+      '42501',
+    );
+  });
+});
