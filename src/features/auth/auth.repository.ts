@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+
+/** Looks up a login identity by e-mail. Runs before any tenant exists, outside RLS. */
+export async function findIdentityByEmail(db: Kysely<Database>, email: string) {
+  return db
+    .selectFrom('auth.users as identity')
+    .innerJoin('users', 'users.id', 'identity.id')
+    .select([
+      'identity.id',
+      'identity.encrypted_password',
+      'users.email',
+      'users.full_name',
+      'users.role',
+      'users.organization_id',
+      'users.is_active',
+    ])
+    .where('identity.email', '=', email)
+    .executeTakeFirst();
+}
+
+export async function recordSignIn(db: Kysely<Database>, userId: string): Promise<void> {
+  await db.updateTable('auth.users').set({ last_sign_in_at: new Date() }).where('id', '=', userId).execute();
+}
+
+/** The staff member behind a verified token, with their organisation; outside RLS. */
+export async function findActiveStaffMember(db: Kysely<Database>, userId: string) {
+  return db
+    .selectFrom('users')
+    .innerJoin('organizations', 'organizations.id', 'users.organization_id')
+    .select([
+      'users.id',
+      'users.email',
+      'users.full_name',
+      'users.role',
+      'users.organization_id',
+      'organizations.code as organization_code',
+      'organizations.name as organization_name',
+      'organizations.language as organization_language',
+      'organizations.currency as organization_currency',
+      'organizations.timezone as organization_timezone',
+      'organizations.country as organization_country',
+    ])
+    .where('users.id', '=', userId)
+    .where('users.is_active', '=', true)
+    .executeTakeFirst();
+}

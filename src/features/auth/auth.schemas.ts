@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+export const loginBody = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email()),
+  password: z.string().min(1).max(1000),
+});
+
+export const staffRole = z.enum(['admin', 'secretary', 'teacher', 'staff']);
+
+export const currentUser = z.object({
+  user: z.object({
+    id: z.uuid(),
+    email: z.string(),
+    full_name: z.string().nullable(),
+    role: staffRole,
+  }),
+  organization: z.object({
+    id: z.uuid(),
+    code: z.string(),
+    name: z.string(),
+    language: z.string(),
+    currency: z.string(),
+    timezone: z.string(),
+    country: z.string(),
+  }),
+  /** Echo it in X-CSRF-Token on mutations when authenticated by cookie. */
+  csrf_token: z.string().nullable(),
+});
+
+export const loginResponse = currentUser.extend({
+  access_token: z.string(),
+  token_type: z.literal('bearer'),
+  expires_in: z.number().int(),
+});
+
+export type CurrentUser = z.infer<typeof currentUser>;

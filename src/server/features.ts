@@ -1,0 +1,10 @@
+/**
+ * The API's feature routes, registered in this order by the app. Each feature exports one
+ * Fastify plugin from its `*.routes.ts`; add a line here to mount a new feature.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { programRoutes } from '../features/programs/programs.routes';
+
+export const featureRoutes: FastifyPluginAsync[] = [
+  programRoutes,
+];
