@@ -1,0 +1,38 @@
+import { expect, it } from 'vitest';
+import { describeApi } from '../support/api';
+
+describeApi('health and OpenAPI', (ctx) => {
+  it('answers /api/health with the engine and schema version', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/api/health' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok', database: ctx.engine, schemaVersion: expect.stringMatching(/^\d{14}$/) });
+  });
+
+  it('serves a generated OpenAPI document covering every API route, and a browsable UI', async () => {
+    const document = (await ctx.app.inject({ method: 'GET', url: '/api/docs/json' })).json();
+    expect(document.openapi).toMatch(/^3\./);
+    expect(document.info.title).toBe('EDUZEN API');
+    const routes = ctx.app.printRoutes({ commonPrefix: false });
+    expect(routes).toContain('/api/programs');
+    for (const path of ['/api/health', '/api/auth/login', '/api/auth/me', '/api/programs', '/api/programs/{id}', '/api/programs/{id}/formations']) {
+      expect(Object.keys(document.paths), path).toContain(path);
+    }
+    // Every documented operation declares its responses, generated from the zod schemas.
+    for (const [path, operations] of Object.entries<Record<string, { responses?: object }>>(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(operation.responses, `${method.toUpperCase()} ${path}`).toBeDefined();
+      }
+    }
+    const loginBody = document.paths['/api/auth/login'].post.requestBody.content['application/json'].schema;
+    expect(loginBody.required).toEqual(expect.arrayContaining(['email', 'password']));
+    const ui = await ctx.app.inject({ method: 'GET', url: '/api/docs/' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('answers unknown API routes with a JSON 404 in the error format', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/api/nothing-here' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no route for GET /api/nothing-here' } });
+  });
+});
