@@ -4,7 +4,9 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { programRoutes } from '../features/programs/programs.routes';
+import { formationRoutes } from '../features/formations/formations.routes';
 
 export const featureRoutes: FastifyPluginAsync[] = [
   programRoutes,
+  formationRoutes,
 ];
