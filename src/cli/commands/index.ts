@@ -6,6 +6,7 @@ import { orgCreateCommand } from './org-create';
 import { seedCommand } from './seed';
 import { startCommand } from './start';
 import { userCreateCommand } from './user-create';
+import { userPasswordCommand } from './user-password';
 
 export const commands: Command[] = [
   startCommand,
@@ -14,4 +15,5 @@ export const commands: Command[] = [
   seedCommand,
   orgCreateCommand,
   userCreateCommand,
+  userPasswordCommand,
 ];
