@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { findOrganizationByCode, insertOrganization } from '../features/organizations/organization.repository';
+import { sessionHalfDays } from '../features/sessions/session-days';
 import { createStaffAccount } from '../features/users/staff-account';
 import {
   DEMO_ADMIN_EMAIL, DEMO_FORMATIONS, DEMO_LOCATIONS, DEMO_ORGANIZATION, DEMO_PROGRAMS, DEMO_STAFF,
@@ -77,8 +78,8 @@ export async function seedDemo(
     const sessionValues = offsets.map((offset, index) => {
       const formation = formations[index % formations.length]!;
       const days = Math.max(2, Math.min(5, Math.round(Number(formation.duration_hours) / 7)));
-      const start = addDays(today, offset);
-      const end = addDays(start, days - 1);
+      const start = nextWeekday(addDays(today, offset));
+      const end = addWeekdays(start, days - 1);
       const status = index === 18 ? 'cancelled' : end < today ? 'completed' : start <= today ? 'ongoing' : 'planned';
       return {
         organization_id: organization.id,
@@ -134,21 +135,21 @@ export async function seedDemo(
           funding_scheme: random() < 0.5 ? 'CPF' : 'Plan de développement des compétences',
         });
         if (status === 'waitlisted' || session.status === 'cancelled') continue;
-        for (let day = new Date(`${session.start_date}T00:00:00`); isoDate(day) <= session.end_date && day < today; day = addDays(day, 1)) {
-          for (const slot of ['am', 'pm'] as const) {
-            const roll = random();
-            const attendanceStatus = roll < 0.85 ? 'present' : roll < 0.91 ? 'late' : roll < 0.96 ? 'excused' : 'absent';
-            attendance.push({
-              organization_id: organization.id,
-              session_id: session.id,
-              student_id: student.id,
-              date: isoDate(day),
-              slot,
-              status: attendanceStatus,
-              late_minutes: attendanceStatus === 'late' ? 5 + Math.floor(random() * 25) : null,
-              recorded_by: session.teacher_id,
-            });
-          }
+        for (const { date, slot } of sessionHalfDays(session)) {
+          // Half-days already held are marked; today's are left for the trainer to mark.
+          if (date >= isoDate(today)) break;
+          const roll = random();
+          const attendanceStatus = roll < 0.85 ? 'present' : roll < 0.91 ? 'late' : roll < 0.96 ? 'excused' : 'absent';
+          attendance.push({
+            organization_id: organization.id,
+            session_id: session.id,
+            student_id: student.id,
+            date,
+            slot,
+            status: attendanceStatus,
+            late_minutes: attendanceStatus === 'late' ? 5 + Math.floor(random() * 25) : null,
+            recorded_by: session.teacher_id,
+          });
         }
         if (session.status === 'completed') {
           for (const [subject, coefficient] of [['Évaluation pratique', '2'], ['Quiz final', '1']] as const) {
@@ -219,6 +220,21 @@ function addDays(date: Date, days: number): Date {
   const next = new Date(date);
   next.setDate(next.getDate() + days);
   return next;
+}
+
+function nextWeekday(date: Date): Date {
+  let day = date;
+  while (day.getDay() === 0 || day.getDay() === 6) day = addDays(day, 1);
+  return day;
+}
+
+function addWeekdays(date: Date, weekdays: number): Date {
+  let day = date;
+  for (let added = 0; added < weekdays; ) {
+    day = addDays(day, 1);
+    if (day.getDay() !== 0 && day.getDay() !== 6) added += 1;
+  }
+  return day;
 }
 
 function isoDate(date: Date): string {
