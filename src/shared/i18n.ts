@@ -48,6 +48,26 @@ export const MESSAGES = {
     fr: 'Les minutes de retard ne s’indiquent que pour un retard.',
     en: 'Late minutes are only allowed with the status "late".',
   },
+  late_minutes_exceed_half_day: {
+    fr: 'Le retard ne peut pas dépasser la durée de la demi-journée.',
+    en: 'Late minutes cannot exceed the length of the half-day.',
+  },
+  student_not_enrolled: {
+    fr: 'Cet apprenant n’est pas inscrit (inscription confirmée ou terminée) à cette session.',
+    en: 'This learner is not enrolled (confirmed or completed) in this session.',
+  },
+  not_a_session_half_day: {
+    fr: 'Cette date et cette demi-journée ne font pas partie de la session.',
+    en: 'This date and half-day are not part of the session.',
+  },
+  duplicate_entry: {
+    fr: 'Cette ligne répète une ligne précédente de la même requête.',
+    en: 'This entry repeats an earlier entry of the same request.',
+  },
+  grade_not_in_session: {
+    fr: 'Cette note n’existe pas dans cette session.',
+    en: 'This grade does not exist in this session.',
+  },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -1,0 +1,119 @@
+import { type Kysely, type Transaction, sql } from 'kysely';
+import type { Database } from '../../db/schema';
+
+/** Enrollment statuses that put a learner on the attendance sheet and the grade book. */
+export const ATTENDING_STATUSES = ['confirmed', 'completed'];
+
+export type NewAttendanceMark = {
+  session_id: string;
+  student_id: string;
+  date: string;
+  slot: string;
+  status: string;
+  late_minutes: number | null;
+  notes: string | null;
+  recorded_by: string;
+};
+
+/** A session with what the attendance sheet and the funders' exports show about it. */
+export async function findSession(db: Kysely<Database>, organizationId: string, id: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('organizations', 'organizations.id', 'sessions.organization_id')
+    .innerJoin('formations', (join) => join
+      .onRef('formations.organization_id', '=', 'sessions.organization_id')
+      .onRef('formations.id', '=', 'sessions.formation_id'))
+    .leftJoin('users as teacher', (join) => join
+      .onRef('teacher.organization_id', '=', 'sessions.organization_id')
+      .onRef('teacher.id', '=', 'sessions.teacher_id'))
+    .select([
+      'sessions.id', 'sessions.name', 'sessions.status', 'sessions.start_date', 'sessions.end_date',
+      'sessions.start_time', 'sessions.am_end_time', 'sessions.pm_start_time', 'sessions.end_time',
+      'sessions.location', 'sessions.teacher_id',
+      'formations.code as formation_code', 'formations.name as formation_name',
+      'formations.duration_hours as formation_duration_hours',
+      'teacher.full_name as teacher_name', 'teacher.email as teacher_email',
+      'organizations.timezone as organization_timezone', 'organizations.language as organization_language',
+    ])
+    .where('sessions.organization_id', '=', organizationId)
+    .where('sessions.id', '=', id)
+    .executeTakeFirst();
+}
+
+export type SessionRecord = NonNullable<Awaited<ReturnType<typeof findSession>>>;
+
+/** The session's attending learners plus anyone who already has marks in it, by name. */
+export async function listRoster(db: Kysely<Database>, organizationId: string, sessionId: string) {
+  const roster = db.selectFrom('enrollments').select('student_id')
+    .where('organization_id', '=', organizationId).where('session_id', '=', sessionId)
+    .where('status', 'in', ATTENDING_STATUSES)
+    .union(db.selectFrom('attendance').select('student_id')
+      .where('organization_id', '=', organizationId).where('session_id', '=', sessionId));
+  return db
+    .selectFrom(roster.as('roster'))
+    .leftJoin('students', (join) => join
+      .on('students.organization_id', '=', organizationId)
+      .onRef('students.id', '=', 'roster.student_id'))
+    .leftJoin('enrollments', (join) => join
+      .on('enrollments.organization_id', '=', organizationId)
+      .on('enrollments.session_id', '=', sessionId)
+      .onRef('enrollments.student_id', '=', 'roster.student_id'))
+    .select([
+      'roster.student_id', 'students.first_name', 'students.last_name', 'students.student_number',
+      'enrollments.status as enrollment_status',
+    ])
+    .orderBy('students.last_name', (ob) => ob.asc().nullsLast())
+    .orderBy('students.first_name')
+    .orderBy('roster.student_id')
+    .execute();
+}
+
+export async function listEnrolledStudentIds(db: Kysely<Database>, organizationId: string, sessionId: string) {
+  const rows = await db.selectFrom('enrollments').select('student_id')
+    .where('organization_id', '=', organizationId).where('session_id', '=', sessionId)
+    .where('status', 'in', ATTENDING_STATUSES)
+    .execute();
+  return rows.map((row) => row.student_id);
+}
+
+export async function listMarks(db: Kysely<Database>, organizationId: string, sessionId: string) {
+  return db.selectFrom('attendance')
+    .select(['student_id', 'date', 'slot', 'status', 'late_minutes', 'notes'])
+    .where('organization_id', '=', organizationId).where('session_id', '=', sessionId)
+    .execute();
+}
+
+export async function listMarkedStudentIds(db: Kysely<Database>, organizationId: string, sessionId: string, date: string, slot: string) {
+  const rows = await db.selectFrom('attendance').select('student_id')
+    .where('organization_id', '=', organizationId).where('session_id', '=', sessionId)
+    .where('date', '=', date).where('slot', '=', slot)
+    .execute();
+  return rows.map((row) => row.student_id);
+}
+
+const UPSERT_CHUNK = 1000;
+
+/**
+ * Inserts or overwrites marks on (session, student, date, slot). A mark saved again unchanged
+ * is left alone, so the change log only grows with real changes.
+ */
+export async function upsertMarks(trx: Transaction<Database>, organizationId: string, marks: NewAttendanceMark[]) {
+  let written = 0;
+  for (let start = 0; start < marks.length; start += UPSERT_CHUNK) {
+    const chunk = marks.slice(start, start + UPSERT_CHUNK).map((mark) => ({ ...mark, organization_id: organizationId }));
+    const result = await trx.insertInto('attendance').values(chunk)
+      .onConflict((conflict) => conflict
+        .columns(['organization_id', 'session_id', 'student_id', 'date', 'slot'])
+        .doUpdateSet((eb) => ({
+          status: eb.ref('excluded.status'),
+          late_minutes: eb.ref('excluded.late_minutes'),
+          notes: eb.ref('excluded.notes'),
+          recorded_by: eb.ref('excluded.recorded_by'),
+        }))
+        .where(sql<boolean>`(attendance.status, attendance.late_minutes, attendance.notes)
+          is distinct from (excluded.status, excluded.late_minutes, excluded.notes)`))
+      .executeTakeFirst();
+    written += Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+  return written;
+}
