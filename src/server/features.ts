@@ -6,9 +6,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import { programRoutes } from '../features/programs/programs.routes';
 import { attendanceRoutes } from '../features/attendance/attendance.routes';
 import { formationRoutes } from '../features/formations/formations.routes';
+import { sessionRoutes } from '../features/sessions/sessions.routes';
 
 export const featureRoutes: FastifyPluginAsync[] = [
   programRoutes,
   attendanceRoutes,
   formationRoutes,
+  sessionRoutes,
 ];

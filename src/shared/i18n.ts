@@ -48,6 +48,30 @@ export const MESSAGES = {
     fr: 'Les minutes de retard ne s’indiquent que pour un retard.',
     en: 'Late minutes are only allowed with the status "late".',
   },
+  session_too_long: {
+    fr: 'Une session ne peut pas durer plus de dix ans : vérifiez les dates.',
+    en: 'A session cannot last more than ten years: check the dates.',
+  },
+  capacity_below_enrolled: {
+    fr: 'La capacité ne peut pas être inférieure au nombre d’inscrits.',
+    en: 'The capacity cannot be lower than the number of enrolled learners.',
+  },
+  teacher_not_in_organization: {
+    fr: 'Le formateur doit être un compte actif de votre organisation, avec le rôle formateur ou administrateur.',
+    en: 'The trainer must be an active account of your organisation with the role teacher or admin.',
+  },
+  formation_not_in_organization: {
+    fr: 'Cette formation n’existe pas dans votre organisation.',
+    en: 'No such formation in your organisation.',
+  },
+  program_not_in_organization: {
+    fr: 'Ce programme n’existe pas dans votre organisation.',
+    en: 'No such programme in your organisation.',
+  },
+  password_too_short: {
+    fr: 'Le mot de passe doit contenir au moins 10 caractères.',
+    en: 'The password must be at least 10 characters long.',
+  },
   late_minutes_exceed_half_day: {
     fr: 'Le retard ne peut pas dépasser la durée de la demi-journée.',
     en: 'Late minutes cannot exceed the length of the half-day.',

@@ -27,7 +27,7 @@ function translatedFieldError(field: string, key: MessageKey, language: Language
 async function assertProgramInOrganization(trx: TenantTransaction, actor: Actor, programId: string | null | undefined, language: Language) {
   if (!programId) return;
   if (!(await repository.programExists(trx, actor.organizationId, programId))) {
-    throw fieldError('program_id', language === 'fr' ? 'Ce programme n’existe pas dans votre organisation.' : 'No such programme in your organisation.');
+    throw translatedFieldError('program_id', 'program_not_in_organization', language);
   }
 }
 

@@ -1,0 +1,141 @@
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { likePattern } from '../../shared/database-errors';
+import type { CreateSession, ListSessionsQuery, UpdateSession } from './session.schemas';
+
+/** Statuses of an enrollment that holds a seat. */
+export const SEAT_HOLDING_STATUSES = ['pending', 'confirmed', 'completed'] as const;
+
+function countEnrollments(eb: ExpressionBuilder<Database, 'sessions'>, statuses: readonly string[]) {
+  return eb.selectFrom('enrollments')
+    .select(eb.fn.countAll<number>().as('n'))
+    .whereRef('enrollments.organization_id', '=', 'sessions.organization_id')
+    .whereRef('enrollments.session_id', '=', 'sessions.id')
+    .where('enrollments.status', 'in', statuses);
+}
+
+/** Sessions with their formation, programme and trainer names and their seat counts. */
+function selectSessions(db: Kysely<Database>, organizationId: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('formations', (join) =>
+      join.onRef('formations.organization_id', '=', 'sessions.organization_id').onRef('formations.id', '=', 'sessions.formation_id'))
+    .leftJoin('programs', (join) =>
+      join.onRef('programs.organization_id', '=', 'formations.organization_id').onRef('programs.id', '=', 'formations.program_id'))
+    .leftJoin('users as teacher', (join) =>
+      join.onRef('teacher.organization_id', '=', 'sessions.organization_id').onRef('teacher.id', '=', 'sessions.teacher_id'))
+    .selectAll('sessions')
+    .select([
+      'formations.name as formation_name',
+      'formations.program_id as program_id',
+      'programs.name as program_name',
+      (eb) => eb.fn.coalesce('teacher.full_name', 'teacher.email').as('teacher_name'),
+      (eb) => countEnrollments(eb, SEAT_HOLDING_STATUSES).as('enrolled_count'),
+      (eb) => countEnrollments(eb, ['waitlisted']).as('waitlisted_count'),
+    ])
+    .where('sessions.organization_id', '=', organizationId);
+}
+
+function filterSessions(db: Kysely<Database>, organizationId: string, query: ListSessionsQuery) {
+  let filtered = db
+    .selectFrom('sessions')
+    .innerJoin('formations', (join) =>
+      join.onRef('formations.organization_id', '=', 'sessions.organization_id').onRef('formations.id', '=', 'sessions.formation_id'))
+    .where('sessions.organization_id', '=', organizationId);
+  if (query.formation_id) filtered = filtered.where('sessions.formation_id', '=', query.formation_id);
+  if (query.program_id === 'none') filtered = filtered.where('formations.program_id', 'is', null);
+  else if (query.program_id) filtered = filtered.where('formations.program_id', '=', query.program_id);
+  if (query.status) filtered = filtered.where('sessions.status', '=', query.status);
+  if (query.teacher_id) filtered = filtered.where('sessions.teacher_id', '=', query.teacher_id);
+  if (query.from) filtered = filtered.where('sessions.end_date', '>=', query.from);
+  if (query.to) filtered = filtered.where('sessions.start_date', '<=', query.to);
+  if (query.q) {
+    const pattern = likePattern(query.q);
+    filtered = filtered.where((eb) => eb.or([eb('sessions.name', 'ilike', pattern), eb('formations.name', 'ilike', pattern)]));
+  }
+  return filtered;
+}
+
+export async function listSessions(db: Kysely<Database>, organizationId: string, query: ListSessionsQuery) {
+  const filtered = filterSessions(db, organizationId, query);
+  const total = await filtered.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const ids = filtered
+    .select('sessions.id')
+    .orderBy(`sessions.${query.sort}`, query.order)
+    .orderBy('sessions.id')
+    .limit(query.page_size)
+    .offset((query.page - 1) * query.page_size);
+  const items = await selectSessions(db, organizationId)
+    .where('sessions.id', 'in', ids)
+    .orderBy(`sessions.${query.sort}`, query.order)
+    .orderBy('sessions.id')
+    .execute();
+  return { items, total: Number(total.n) };
+}
+
+export async function findSession(db: Kysely<Database>, organizationId: string, id: string) {
+  return selectSessions(db, organizationId).where('sessions.id', '=', id).executeTakeFirst();
+}
+
+export async function formationExists(db: Kysely<Database>, organizationId: string, formationId: string) {
+  const row = await db.selectFrom('formations').select('id')
+    .where('organization_id', '=', organizationId).where('id', '=', formationId).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Is this user an active trainer (role teacher or admin) of the organisation? */
+export async function isEligibleTeacher(db: Kysely<Database>, organizationId: string, userId: string) {
+  const row = await db.selectFrom('users').select('id')
+    .where('organization_id', '=', organizationId).where('id', '=', userId)
+    .where('role', 'in', ['teacher', 'admin']).where('is_active', '=', true)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function insertSession(db: Kysely<Database>, organizationId: string, values: CreateSession) {
+  return db.insertInto('sessions').values({ ...values, organization_id: organizationId }).returning('id').executeTakeFirstOrThrow();
+}
+
+export async function updateSession(db: Kysely<Database>, organizationId: string, id: string, values: UpdateSession) {
+  if (Object.values(values).every((value) => value === undefined)) {
+    return db.selectFrom('sessions').select('id').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  }
+  return db.updateTable('sessions').set(values).where('organization_id', '=', organizationId).where('id', '=', id)
+    .returning('id').executeTakeFirst();
+}
+
+/**
+ * Locks the session row for the rest of the transaction, so that a capacity change and a
+ * concurrent enrollment cannot both pass their seat checks.
+ */
+export async function lockSession(db: Kysely<Database>, organizationId: string, id: string) {
+  return db.selectFrom('sessions').selectAll()
+    .where('organization_id', '=', organizationId).where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function countSeatHoldingEnrollments(db: Kysely<Database>, organizationId: string, sessionId: string) {
+  const row = await db.selectFrom('enrollments').select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('organization_id', '=', organizationId).where('session_id', '=', sessionId)
+    .where('status', 'in', SEAT_HOLDING_STATUSES)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Rows that refer to the session and forbid its deletion. */
+export async function countSessionDependents(db: Kysely<Database>, organizationId: string, sessionId: string) {
+  const counts = { enrollments: 0, attendance: 0, grades: 0 };
+  for (const table of ['enrollments', 'attendance', 'grades'] as const) {
+    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('organization_id', '=', organizationId).where('session_id', '=', sessionId)
+      .executeTakeFirstOrThrow();
+    counts[table] = Number(row.n);
+  }
+  return counts;
+}
+
+export async function deleteSession(db: Kysely<Database>, organizationId: string, id: string) {
+  const result = await db.deleteFrom('sessions').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { i18nError, MESSAGES, type MessageKey } from '../../shared/i18n';
+import { isoDate, listResponse, optionalText, paginationQuery, queryBoolean, requiredText, timeOfDay, timestamp } from '../../shared/schemas';
+import { minutesOfDay } from './session-days';
+
+export const SESSION_STATUSES = ['planned', 'ongoing', 'completed', 'cancelled'] as const;
+
+/** The longest a session may run, in days (ten years): beyond that a date is surely a typo. */
+export const SESSION_MAX_DAYS = 3660;
+
+/** The half-day boundaries of a session's days, in the order they must follow. */
+export const TIME_FIELDS = ['start_time', 'am_end_time', 'pm_start_time', 'end_time'] as const;
+export type TimeField = (typeof TIME_FIELDS)[number];
+
+export const session = z.object({
+  id: z.uuid(),
+  organization_id: z.uuid(),
+  formation_id: z.uuid(),
+  formation_name: z.string(),
+  program_id: z.uuid().nullable().describe('The programme of the session’s formation, if any'),
+  program_name: z.string().nullable(),
+  name: z.string(),
+  start_date: isoDate,
+  end_date: isoDate,
+  start_time: z.string().describe('Start of the morning half-day, HH:MM'),
+  am_end_time: z.string().describe('End of the morning half-day, HH:MM'),
+  pm_start_time: z.string().describe('Start of the afternoon half-day, HH:MM'),
+  end_time: z.string().describe('End of the afternoon half-day, HH:MM'),
+  teacher_id: z.uuid().nullable(),
+  teacher_name: z.string().nullable().describe('The trainer’s full name (or e-mail when the name is empty)'),
+  location: z.string().nullable(),
+  capacity_max: z.number().int().nullable().describe('Seats; null means unlimited'),
+  status: z.enum(SESSION_STATUSES),
+  enrolled_count: z.number().int()
+    .describe('Enrollments holding a seat: status pending, confirmed or completed (waitlisted and cancelled ones do not count)'),
+  waitlisted_count: z.number().int().describe('Enrollments with status waitlisted'),
+  seats_remaining: z.number().int().nullable()
+    .describe('capacity_max minus enrolled_count, never below 0; null when capacity_max is null (unlimited)'),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+type ScheduleFields = {
+  start_date?: string;
+  end_date?: string;
+  start_time?: string;
+  am_end_time?: string;
+  pm_start_time?: string;
+  end_time?: string;
+};
+
+function addI18nIssue(ctx: z.RefinementCtx, key: MessageKey, field: string) {
+  ctx.addIssue({ code: 'custom', message: MESSAGES[key].en, params: { i18n: key }, path: [field] });
+}
+
+function daysBetween(start: string, end: string): number {
+  return (Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000;
+}
+
+/**
+ * The schedule rules a request can break on its own (for the fields it sends); the service
+ * applies the same rules again to the merged session (sent fields over stored or default ones).
+ */
+export function scheduleIssue(values: ScheduleFields): { key: MessageKey; field: string } | undefined {
+  if (values.start_date && values.end_date) {
+    if (values.end_date < values.start_date) return { key: 'end_date_before_start', field: 'end_date' };
+    if (daysBetween(values.start_date, values.end_date) > SESSION_MAX_DAYS) return { key: 'session_too_long', field: 'end_date' };
+  }
+  let previous: number | undefined;
+  for (const field of TIME_FIELDS) {
+    const value = values[field];
+    if (value === undefined) continue;
+    const minutes = minutesOfDay(value);
+    if (previous !== undefined && minutes < previous) return { key: 'times_out_of_order', field };
+    previous = minutes;
+  }
+  return undefined;
+}
+
+function checkSchedule(values: ScheduleFields, ctx: z.RefinementCtx) {
+  const issue = scheduleIssue(values);
+  if (issue) addI18nIssue(ctx, issue.key, issue.field);
+}
+
+const sessionFields = z.object({
+  formation_id: z.uuid(),
+  name: requiredText(200),
+  start_date: isoDate,
+  end_date: isoDate,
+  start_time: timeOfDay.optional(),
+  am_end_time: timeOfDay.optional(),
+  pm_start_time: timeOfDay.optional(),
+  end_time: timeOfDay.optional(),
+  teacher_id: z.uuid().nullable().optional().describe('A user of the organisation with role teacher or admin'),
+  location: optionalText(500).optional(),
+  capacity_max: z.number().int().min(1).max(100000).nullable().optional(),
+  status: z.enum(SESSION_STATUSES).optional(),
+});
+
+export const createSessionBody = sessionFields.superRefine(checkSchedule);
+export const updateSessionBody = sessionFields.partial().superRefine(checkSchedule);
+
+export const SESSION_SORTS = ['start_date', 'end_date', 'name', 'status', 'created_at', 'updated_at'] as const;
+
+export const listSessionsQuery = paginationQuery.extend({
+  sort: z.enum(SESSION_SORTS).default('start_date'),
+  formation_id: z.uuid().optional(),
+  program_id: z.union([z.literal('none'), z.uuid()]).optional()
+    .describe('Sessions of the formations of this programme, or `none` for formations without a programme'),
+  status: z.enum(SESSION_STATUSES).optional(),
+  teacher_id: z.uuid().optional(),
+  from: isoDate.optional().describe('Sessions ending on or after this date'),
+  to: isoDate.optional().describe('Sessions starting on or before this date'),
+  q: z.string().trim().max(100).optional().describe('Searches the session name and the formation name'),
+}).refine((query) => !query.from || !query.to || query.from <= query.to, i18nError('end_date_before_start', ['to']));
+
+export const sessionList = listResponse(session);
+
+export const sessionDaysQuery = z.object({
+  include_weekends: queryBoolean.optional().describe('Include Saturdays and Sundays (left out by default)'),
+});
+
+export const sessionHalfDay = z.object({
+  date: isoDate,
+  slot: z.enum(['am', 'pm']),
+  start_time: z.string(),
+  end_time: z.string(),
+  minutes: z.number().int(),
+});
+
+export const sessionDayList = z.array(sessionHalfDay)
+  .describe('Every half-day of the session from start_date to end_date: weekdays only unless include_weekends; half-days of zero minutes are left out');
+
+export type Session = z.infer<typeof session>;
+export type CreateSession = z.infer<typeof createSessionBody>;
+export type UpdateSession = z.infer<typeof updateSessionBody>;
+export type ListSessionsQuery = z.infer<typeof listSessionsQuery>;
