@@ -4,12 +4,14 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { programRoutes } from '../features/programs/programs.routes';
+import { studentRoutes } from '../features/students/students.routes';
 import { attendanceRoutes } from '../features/attendance/attendance.routes';
 import { formationRoutes } from '../features/formations/formations.routes';
 import { sessionRoutes } from '../features/sessions/sessions.routes';
 
 export const featureRoutes: FastifyPluginAsync[] = [
   programRoutes,
+  studentRoutes,
   attendanceRoutes,
   formationRoutes,
   sessionRoutes,

@@ -92,6 +92,34 @@ export const MESSAGES = {
     fr: 'Cette note n’existe pas dans cette session.',
     en: 'This grade does not exist in this session.',
   },
+  date_of_birth_out_of_range: {
+    fr: 'La date de naissance doit être comprise entre le 01/01/1900 et aujourd’hui.',
+    en: 'The date of birth must be between 1900-01-01 and today.',
+  },
+  student_number_repeated_in_file: {
+    fr: 'Ce numéro de stagiaire figure déjà sur une ligne précédente du fichier.',
+    en: 'This student number already appears on an earlier row of the file.',
+  },
+  student_number_taken: {
+    fr: 'Ce numéro de stagiaire est déjà attribué à un stagiaire existant.',
+    en: 'This student number already belongs to an existing student.',
+  },
+  email_repeated_in_file: {
+    fr: 'Cette adresse e-mail figure déjà sur une ligne précédente du fichier.',
+    en: 'This e-mail address already appears on an earlier row of the file.',
+  },
+  email_taken: {
+    fr: 'Cette adresse e-mail est déjà celle d’un stagiaire existant.',
+    en: 'This e-mail address already belongs to an existing student.',
+  },
+  csv_wrong_cell_count: {
+    fr: 'Le nombre de cellules de cette ligne ne correspond pas à celui de l’en-tête.',
+    en: 'This row does not have as many cells as the header.',
+  },
+  enrollment_status_not_settable: {
+    fr: 'La liste d’attente est gérée selon les places : ce statut ne peut pas être choisi ici.',
+    en: 'The waitlist follows the seats available: this status cannot be set here.',
+  },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;
