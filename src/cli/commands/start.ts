@@ -2,6 +2,8 @@ import { migrate } from '../../migrate/runner';
 import { DEMO_ADMIN_EMAIL } from '../../seed/demo-data';
 import { isDatabaseEmpty, seedDemo } from '../../seed/demo';
 import { buildApp } from '../../server/app';
+import { dashboardExtension } from '../../server/dashboard';
+import { ensureDashboardBuilt } from '../../server/dashboard-build';
 import { type Command, DATABASE_OPTIONS, DATABASE_USAGE } from '../command';
 import { configFor, openDatabase } from '../database';
 
@@ -25,7 +27,8 @@ export const startCommand: Command = {
           out(`demo login: ${seeded.adminEmail} / ${seeded.adminPassword}   (shown once; keep it)`);
         }
       }
-      const app = await buildApp({ database: handle, config });
+      await ensureDashboardBuilt({ log: out });
+      const app = await buildApp({ database: handle, config, extensions: [dashboardExtension()] });
       const shutdown = async (signal: string) => {
         if (closing) return;
         closing = true;

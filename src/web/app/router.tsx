@@ -1,0 +1,51 @@
+/**
+ * Routes. The login page and the layout are in the entry chunk; every page behind the sidebar
+ * is a lazy chunk of its own, loaded when first visited.
+ */
+import { Navigate, createBrowserRouter } from 'react-router-dom';
+import { NotFound } from '../components/NotFound';
+import { LoginPage } from '../features/auth/LoginPage';
+import { DashboardLayout } from './DashboardLayout';
+import { RequireRole } from './RequireRole';
+import { RouteError } from './RouteError';
+
+function page<T extends Record<string, unknown>>(load: () => Promise<T>, name: keyof T) {
+  return async () => ({ Component: (await load())[name] as React.ComponentType });
+}
+
+export const router = createBrowserRouter([
+  { path: '/', element: <Navigate to="/dashboard" replace /> },
+  { path: '/login', element: <LoginPage /> },
+  {
+    path: '/dashboard',
+    element: <DashboardLayout />,
+    errorElement: <RouteError />,
+    children: [
+      { index: true, lazy: page(() => import('../features/overview/OverviewPage'), 'OverviewPage') },
+      { path: 'programs', lazy: page(() => import('../features/programs/ProgramsPage'), 'ProgramsPage') },
+      { path: 'programs/:id', lazy: page(() => import('../features/programs/ProgramPage'), 'ProgramPage') },
+      { path: 'formations', lazy: page(() => import('../features/formations/FormationsPage'), 'FormationsPage') },
+      { path: 'formations/new', lazy: page(() => import('../features/formations/FormationEditPage'), 'FormationEditPage') },
+      { path: 'formations/:id', lazy: page(() => import('../features/formations/FormationPage'), 'FormationPage') },
+      { path: 'formations/:id/edit', lazy: page(() => import('../features/formations/FormationEditPage'), 'FormationEditPage') },
+      { path: 'sessions', lazy: page(() => import('../features/sessions/SessionsPage'), 'SessionsPage') },
+      {
+        path: 'sessions/:id',
+        lazy: page(() => import('../features/sessions/SessionPage'), 'SessionPage'),
+        children: [
+          { index: true, lazy: page(() => import('../features/enrollments/RosterTab'), 'RosterTab') },
+          { path: 'attendance', lazy: page(() => import('../features/attendance/AttendanceTab'), 'AttendanceTab') },
+          { path: 'grades', lazy: page(() => import('../features/grades/GradesTab'), 'GradesTab') },
+        ],
+      },
+      { path: 'students', lazy: page(() => import('../features/students/StudentsPage'), 'StudentsPage') },
+      {
+        path: 'users',
+        element: <RequireRole roles={['admin']} />,
+        children: [{ index: true, lazy: page(() => import('../features/users/UsersPage'), 'UsersPage') }],
+      },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+  { path: '*', element: <NotFound /> },
+]);

@@ -1,0 +1,36 @@
+/** Loading, error and empty states, the same on every page. */
+import type { ReactNode } from 'react';
+import { ApiError } from '../lib/api';
+import { describeError } from '../lib/errors';
+import { useI18n } from '../lib/i18n';
+import { NotFound } from './NotFound';
+
+export function Loading({ label }: { label?: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="state state-loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      <span>{label ?? t('common.loading')}</span>
+    </div>
+  );
+}
+
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useI18n();
+  if (error instanceof ApiError && error.status === 404) return <NotFound />;
+  return (
+    <div className="state state-error" role="alert">
+      <p>{describeError(error, t)}</p>
+      {onRetry && <button type="button" className="btn" onClick={onRetry}>{t('common.retry')}</button>}
+    </div>
+  );
+}
+
+export function Empty({ children, action }: { children: ReactNode; action?: ReactNode }) {
+  return (
+    <div className="state state-empty">
+      <p>{children}</p>
+      {action}
+    </div>
+  );
+}

@@ -1,0 +1,3 @@
+export function AttendanceTab() {
+  return <p>AttendanceTab</p>;
+}

@@ -1,0 +1,3 @@
+export function RosterTab() {
+  return <p>RosterTab</p>;
+}

@@ -1,0 +1,3 @@
+export function FormationEditPage() {
+  return <p>FormationEditPage</p>;
+}

@@ -1,0 +1,3 @@
+export function FormationPage() {
+  return <p>FormationPage</p>;
+}

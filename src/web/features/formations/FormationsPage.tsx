@@ -1,0 +1,3 @@
+export function FormationsPage() {
+  return <p>FormationsPage</p>;
+}

@@ -1,0 +1,3 @@
+export function GradesTab() {
+  return <p>GradesTab</p>;
+}

@@ -1,0 +1,3 @@
+export function StudentsPage() {
+  return <p>StudentsPage</p>;
+}
