@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { programRoutes } from '../features/programs/programs.routes';
+import { gradeRoutes } from '../features/grades/grades.routes';
 import { studentRoutes } from '../features/students/students.routes';
 import { attendanceRoutes } from '../features/attendance/attendance.routes';
 import { formationRoutes } from '../features/formations/formations.routes';
@@ -11,6 +12,7 @@ import { sessionRoutes } from '../features/sessions/sessions.routes';
 
 export const featureRoutes: FastifyPluginAsync[] = [
   programRoutes,
+  gradeRoutes,
   studentRoutes,
   attendanceRoutes,
   formationRoutes,
