@@ -9,6 +9,7 @@ import { studentRoutes } from '../features/students/students.routes';
 import { attendanceRoutes } from '../features/attendance/attendance.routes';
 import { formationRoutes } from '../features/formations/formations.routes';
 import { sessionRoutes } from '../features/sessions/sessions.routes';
+import { userRoutes } from '../features/users/users.routes';
 
 export const featureRoutes: FastifyPluginAsync[] = [
   programRoutes,
@@ -17,4 +18,5 @@ export const featureRoutes: FastifyPluginAsync[] = [
   attendanceRoutes,
   formationRoutes,
   sessionRoutes,
+  userRoutes,
 ];

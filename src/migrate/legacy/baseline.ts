@@ -1,0 +1,88 @@
+/**
+ * The target of the legacy upgrade: the product schema as the three baseline migrations leave it
+ * on a fresh database. `baseline-schema.json` is generated from those files by
+ * `node --import tsx src/migrate/legacy/generate-baseline.ts` (a test checks it is current), so
+ * every name and definition the upgrade writes comes from the migrations themselves.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type MigrationFile, defaultMigrationsDir, readMigrationFiles } from '../runner';
+import { splitStatements } from '../split-statements';
+import type { SchemaShape, TableShape } from './schema-read';
+
+export const BASELINE_VERSIONS = ['20251201000000', '20251201000100', '20251201000200'] as const;
+
+export const BASELINE_FILE = fileURLToPath(new URL('./baseline-schema.json', import.meta.url));
+
+/** Tables of the product, parents first. */
+export const PRODUCT_TABLES = [
+  'organizations', 'users', 'students', 'programs', 'formations', 'sessions',
+  'enrollments', 'attendance', 'grades', 'change_log',
+] as const;
+
+export type ProductTable = (typeof PRODUCT_TABLES)[number];
+
+export type Baseline = { tables: Record<string, TableShape> };
+
+let cached: Baseline | undefined;
+
+export function loadBaseline(): Baseline {
+  cached ??= JSON.parse(fs.readFileSync(BASELINE_FILE, 'utf8')) as Baseline;
+  return cached;
+}
+
+export function baselineTable(name: string): TableShape {
+  const table = loadBaseline().tables[name];
+  if (!table) throw new Error(`${name} is not a table of the baseline schema`);
+  return table;
+}
+
+/** Keeps what the upgrade needs from a schema read on a fresh baseline database. */
+export function toBaseline(schema: SchemaShape): Baseline {
+  const tables: Record<string, TableShape> = {};
+  for (const name of PRODUCT_TABLES) {
+    const table = schema.tables[name];
+    if (table) tables[name] = table;
+  }
+  return { tables };
+}
+
+export function readBaselineFiles(migrationsDir = defaultMigrationsDir): MigrationFile[] {
+  const files = readMigrationFiles(migrationsDir).filter((file) => (BASELINE_VERSIONS as readonly string[]).includes(file.version));
+  if (files.length !== BASELINE_VERSIONS.length) {
+    throw new Error(`the baseline migrations ${BASELINE_VERSIONS.join(', ')} are not all in ${migrationsDir}`);
+  }
+  return files;
+}
+
+/** A directory holding only the baseline migrations, to migrate a scratch database to them. */
+export function writeBaselineMigrationsDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eduzen-baseline-'));
+  for (const file of readBaselineFiles()) fs.writeFileSync(path.join(dir, file.fileName), file.sql);
+  return dir;
+}
+
+/** The statements of the baseline files, to reuse their exact text (functions, policies, grants…). */
+export function baselineStatements(): string[] {
+  return readBaselineFiles().flatMap((file) =>
+    splitStatements(file.sql).map((statement) => statement.text.replace(/^(\s*--[^\n]*\n)+/, '').trim()),
+  );
+}
+
+/** The baseline statement that starts with `prefix` (whitespace-insensitive). */
+export function findBaselineStatement(prefix: string): string {
+  const wanted = normalise(prefix);
+  const found = baselineStatements().find((statement) => normalise(statement).startsWith(wanted));
+  if (!found) throw new Error(`no baseline statement starts with: ${prefix}`);
+  return found;
+}
+
+export function findBaselineStatements(pattern: RegExp): string[] {
+  return baselineStatements().filter((statement) => pattern.test(normalise(statement)));
+}
+
+function normalise(text: string): string {
+  return text.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+}

@@ -1,0 +1,26 @@
+/**
+ * Regenerates baseline-schema.json from the three baseline migrations, on an in-memory PGlite:
+ *   node --import tsx src/migrate/legacy/generate-baseline.ts
+ */
+import fs from 'node:fs';
+import { connect } from '../../db/connect';
+import { migrate } from '../runner';
+import { BASELINE_FILE, toBaseline, writeBaselineMigrationsDir } from './baseline';
+import { readSchema } from './schema-read';
+
+export async function generateBaseline(): Promise<string> {
+  const handle = await connect({ engine: 'embedded', dataDir: 'memory' });
+  const migrationsDir = writeBaselineMigrationsDir();
+  try {
+    await migrate(handle.db, { migrationsDir });
+    return `${JSON.stringify(toBaseline(await readSchema(handle.db)), null, 1)}\n`;
+  } finally {
+    await handle.close();
+    fs.rmSync(migrationsDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+  fs.writeFileSync(BASELINE_FILE, await generateBaseline());
+  process.stdout.write(`wrote ${BASELINE_FILE}\n`);
+}

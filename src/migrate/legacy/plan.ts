@@ -1,0 +1,143 @@
+/**
+ * The upgrade as an ordered list of steps. The CLI runs them (with lock timeouts, batches,
+ * CONCURRENTLY, checkpoints and progress); `--dry-run` prints them; `--emit-sql` writes the same
+ * list as one script. Every step is idempotent, so a re-run after a kill resumes where it stopped.
+ */
+import { readMigrationFiles } from '../runner';
+import { splitStatements } from '../split-statements';
+import { BASELINE_VERSIONS, readBaselineFiles } from './baseline';
+import type { LegacyLayout } from './layout';
+import type { Remedies } from './preflight';
+import { remedySql } from './remedies';
+import { SNAPSHOT_SQL } from './snapshot';
+import { HELPERS_SQL } from './sql-helpers';
+import { type IndexBuild, VALIDATE_ALL_SQL, attachSql, catalogueSql, finalizeSql, indexBuilds } from './target-sql';
+
+export type Phase =
+  | 'prepare' | 'repair' | 'remedies' | 'snapshot' | 'catalogue' | 'backfill'
+  | 'indexes' | 'attach' | 'validate' | 'not-null' | 'finalize' | 'migrate';
+
+export type BackfillSpec = { table: string; from: string; where: string; assignments: Record<string, string> };
+
+export type UpgradeStep =
+  | { phase: Phase; kind: 'transaction'; summary: string; exclusive: boolean; statements: string[] }
+  | { phase: 'backfill'; kind: 'backfill'; summary: string; backfill: BackfillSpec }
+  | { phase: 'indexes'; kind: 'index'; summary: string; index: IndexBuild }
+  | { phase: 'validate'; kind: 'validate'; summary: string; statements: string[] }
+  | { phase: 'migrate'; kind: 'migrate'; summary: string };
+
+export const BACKFILL_SPECS: BackfillSpec[] = [
+  { table: 'sessions', from: 'public.formations f', where: 'f.id = t.formation_id', assignments: { organization_id: 'f.organization_id' } },
+  {
+    table: 'enrollments',
+    from: 'public.students s',
+    where: 's.id = t.student_id',
+    assignments: { organization_id: 's.organization_id', enrolled_at: 't.created_at' },
+  },
+];
+
+export function backfillSetSql(spec: BackfillSpec): { set: string; pending: string } {
+  const columns = Object.keys(spec.assignments);
+  return {
+    set: columns.map((column) => `${column} = coalesce(t.${column}, ${spec.assignments[column]})`).join(', '),
+    pending: `(${columns.map((column) => `t.${column} is null`).join(' or ')})`,
+  };
+}
+
+/** The whole backfill as one statement, for the SQL script and small databases. */
+export function backfillAllSql(spec: BackfillSpec): string {
+  const { set, pending } = backfillSetSql(spec);
+  return `update public.${spec.table} t set ${set} from ${spec.from} where ${spec.where} and ${pending}`;
+}
+
+/** One batch: the next `limit` rows by id after `$1`; returns the last id seen. */
+export function backfillBatchSql(spec: BackfillSpec, limit: number): string {
+  const { set, pending } = backfillSetSql(spec);
+  return `with batch as (select id from public.${spec.table} where id > $1::uuid order by id limit ${limit}),
+    updated as (update public.${spec.table} t set ${set} from batch, ${spec.from}
+      where t.id = batch.id and ${spec.where} and ${pending} returning 1)
+    select (select id::text from batch order by id desc limit 1) as last, (select count(*) from batch)::int as seen,
+      (select count(*) from updated)::int as updated`;
+}
+
+export function prepareSql(): string[] {
+  const shim = readBaselineFiles().find((file) => file.version === BASELINE_VERSIONS[0])!;
+  return [...splitStatements(HELPERS_SQL), ...splitStatements(shim.sql)].map((statement) => statement.text);
+}
+
+export const REPAIR_SQL = `do $$
+begin
+  -- The old script moved the legacy programs to formations_temp and created an empty new one.
+  if to_regclass('public.program_sessions') is not null and eduzen_upgrade.has_column('formations_temp', 'duration_hours')
+     and not coalesce(eduzen_upgrade.has_column('programs', 'duration_hours'), false) then
+    if to_regclass('public.formations') is not null then
+      perform eduzen_upgrade.carry_rows('formations', 'formations_temp', '{}');
+      drop table public.formations cascade;
+    end if;
+    if to_regclass('public.programs') is not null then
+      if exists (select 1 from public.programs) then
+        raise exception 'the new programs table left by the old script has rows: move them aside by hand, then re-run';
+      end if;
+      drop table public.programs cascade;
+    end if;
+    alter table public.formations_temp rename to programs;
+  end if;
+  -- A partial copy of programs into formations, next to the legacy programs.
+  if to_regclass('public.program_sessions') is not null and to_regclass('public.formations') is not null
+     and eduzen_upgrade.has_column('programs', 'duration_hours') then
+    perform eduzen_upgrade.carry_rows('formations', 'programs', '{}');
+    drop table public.formations cascade;
+  end if;
+  -- A partial copy of program_sessions into sessions (through an inner join).
+  if to_regclass('public.program_sessions') is not null and to_regclass('public.sessions') is not null then
+    perform eduzen_upgrade.carry_rows('sessions', 'program_sessions', '{"formation_id": "program_id"}');
+    drop table public.sessions cascade;
+  end if;
+end
+$$`;
+
+export function historySql(): string[] {
+  const files = readBaselineFiles();
+  const dollar = (text: string) => `$eduzen_statement$${text}$eduzen_statement$`;
+  return [
+    'create schema if not exists supabase_migrations',
+    `create table if not exists supabase_migrations.schema_migrations (version text not null primary key, statements text[], name text)`,
+    `alter table supabase_migrations.schema_migrations
+      add column if not exists checksum text, add column if not exists applied_at timestamptz default now()`,
+    ...files.map(
+      (file) =>
+        `insert into supabase_migrations.schema_migrations (version, name, statements, checksum, applied_at)
+          values ('${file.version}', '${file.name}', array[${splitStatements(file.sql).map((statement) => dollar(statement.text)).join(', ')}]::text[], '${file.checksum}', now())
+          on conflict (version) do nothing`,
+    ),
+  ];
+}
+
+export type PlanOptions = { layout: LegacyLayout | null; remedies: Remedies };
+
+export function buildPlan(options: PlanOptions): UpgradeStep[] {
+  const remedies = options.layout ? remedySql(options.layout, options.remedies) : [];
+  const start = `insert into eduzen_upgrade.run (options) select ${`'${JSON.stringify(options.remedies).replace(/'/g, "''")}'`}::jsonb
+    where not exists (select 1 from eduzen_upgrade.run where finished_at is null)`;
+  return [
+    { phase: 'prepare', kind: 'transaction', exclusive: false, summary: 'install the upgrade helpers and the auth shim where missing', statements: [...prepareSql(), start] },
+    { phase: 'repair', kind: 'transaction', exclusive: true, summary: "carry back the old script's partial copies and undo its empty new programs", statements: [REPAIR_SQL] },
+    { phase: 'remedies', kind: 'transaction', exclusive: false, summary: 'apply the remedies chosen for the blockers', statements: remedies },
+    { phase: 'snapshot', kind: 'transaction', exclusive: false, summary: 'record row counts and content checksums of the legacy tables', statements: [SNAPSHOT_SQL, "select eduzen_upgrade.set_phase('snapshot')"] },
+    { phase: 'catalogue', kind: 'transaction', exclusive: true, summary: 'rename in place, create programs, add columns and NOT VALID checks, align names', statements: [...catalogueSql(), "select eduzen_upgrade.set_phase('catalogue')"] },
+    ...BACKFILL_SPECS.map((backfill): UpgradeStep => ({
+      phase: 'backfill', kind: 'backfill', summary: `fill ${Object.keys(backfill.assignments).join(', ')} of ${backfill.table} in batches`, backfill,
+    })),
+    ...indexBuilds().map((index): UpgradeStep => ({ phase: 'indexes', kind: 'index', summary: `build ${index.name}`, index })),
+    { phase: 'attach', kind: 'transaction', exclusive: true, summary: 'attach unique constraints to their indexes, add foreign keys NOT VALID', statements: [...attachSql(), "select eduzen_upgrade.set_phase('attach')"] },
+    { phase: 'validate', kind: 'validate', summary: 'validate every NOT VALID constraint (reads and writes go on)', statements: [VALIDATE_ALL_SQL] },
+    { phase: 'not-null', kind: 'transaction', exclusive: true, summary: 'turn validated checks into NOT NULL without a scan', statements: ['select eduzen_upgrade.promote_not_null()'] },
+    {
+      phase: 'finalize', kind: 'transaction', exclusive: true,
+      summary: 'replace superseded constraints, indexes, triggers and policies; functions, RLS, grants; record the baseline in the history',
+      statements: [...finalizeSql(), ...historySql(), "select eduzen_upgrade.set_phase('finalize')",
+        'update eduzen_upgrade.run set finished_at = now() where finished_at is null'],
+    },
+    { phase: 'migrate', kind: 'migrate', summary: `apply later product migrations (${readMigrationFiles().length - BASELINE_VERSIONS.length} now)` },
+  ];
+}

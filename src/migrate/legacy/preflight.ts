@@ -1,0 +1,185 @@
+/**
+ * Preflight: every row the upgrade cannot carry as it is, found before anything changes.
+ * Each blocker is counted, sampled, and names its remedy: an explicit flag, or a correction by
+ * hand. The upgrade stops on any blocker whose remedy flag was not given.
+ */
+import { type Kysely, sql } from 'kysely';
+import { baselineTable } from './baseline';
+import { type LegacyLayout, legacyColumn } from './layout';
+import { CARRIED_TABLES, type CarriedTable } from './legacy-shape';
+import { type ProjectionOptions, projectionSql } from './projection';
+
+// biome-ignore lint: works on any database
+type AnyDb = Kysely<any>;
+
+export type Remedies = {
+  orphanSessions?: 'placeholder';
+  reversedDates?: 'swap';
+  defaultOrganization?: string;
+};
+
+export type Blocker = {
+  id: string;
+  title: string;
+  table: string;
+  count: number;
+  sample: string[];
+  remedy: string;
+  /** The flag that resolves it, when there is one. */
+  flag?: string;
+  /** True when that flag was given. */
+  resolved: boolean;
+};
+
+type Finding = { id: string; table: CarriedTable; condition: string; title: string };
+
+const FOREIGN_KEY = /^FOREIGN KEY \(([^)]+)\) REFERENCES ((?:\w+\.)?\w+)\(([^)]+)\)/;
+const SAMPLE_SIZE = 5;
+
+export async function runPreflight(db: AnyDb, layout: LegacyLayout, remedies: Remedies = {}): Promise<Blocker[]> {
+  const options: ProjectionOptions = { defaultOrganizationCode: remedies.defaultOrganization };
+  const uniqueColumns = await legacyUniqueColumns(db, layout);
+  const blockers: Blocker[] = [];
+  for (const table of CARRIED_TABLES) {
+    const projection = projectionSql(layout, table, options);
+    const groups: [Finding[], string][] = [
+      [rowFindings(table), `(${projection}) c`],
+      [foreignKeyFindings(layout, table), `(${projection}) c ${foreignKeyJoins(layout, table, options)}`],
+    ];
+    for (const [findings, from] of groups) {
+      if (findings.length === 0) continue;
+      const counts = await sql.raw<Record<string, string>>(
+        `select ${findings.map((finding, index) => `count(*) filter (where ${finding.condition}) as f${index}`).join(', ')} from ${from}`,
+      ).execute(db);
+      for (const [index, finding] of findings.entries()) {
+        const count = Number(counts.rows[0]?.[`f${index}`] ?? 0);
+        if (count > 0) blockers.push(await describe(db, finding, count, from, remedies));
+      }
+    }
+    for (const constraint of baselineTable(table).constraints) {
+      if (constraint.kind !== 'u') continue;
+      if (uniqueColumns.get(table)?.some((columns) => columns.every((column) => constraint.columns.includes(column)))) continue;
+      const list = constraint.definition.replace(/^UNIQUE \((.*)\)$/, '$1');
+      const duplicates = await sql.raw<{ groups: string; sample: string[] | null }>(
+        `select count(*) as groups, (array_agg(ids[1]::text))[1:${SAMPLE_SIZE}] as sample from (
+          select array_agg(id) as ids from (${projection}) c
+          where ${list.split(',').map((column) => `${column.trim()} is not null`).join(' and ')}
+          group by ${list} having count(*) > 1) d`,
+      ).execute(db);
+      const groups = Number(duplicates.rows[0]?.groups ?? 0);
+      if (groups > 0) {
+        blockers.push({
+          id: `duplicate:${constraint.name}`,
+          title: `${groups} groups of ${table} rows would collide on (${list})`,
+          table,
+          count: groups,
+          sample: duplicates.rows[0]?.sample ?? [],
+          remedy: `rename or merge the duplicates by hand (${constraint.name}), then re-run`,
+          resolved: false,
+        });
+      }
+    }
+  }
+  return blockers;
+}
+
+function rowFindings(table: CarriedTable): Finding[] {
+  const shape = baselineTable(table);
+  const findings: Finding[] = shape.columns
+    .filter((column) => column.notNull)
+    .map((column) => ({ id: `not-null:${table}.${column.name}`, table, condition: `c.${column.name} is null`, title: `${table}.${column.name} is empty` }));
+  for (const constraint of shape.constraints) {
+    if (constraint.kind !== 'c') continue;
+    findings.push({
+      id: `check:${constraint.name}`,
+      table,
+      condition: `not ${constraint.definition.replace(/^CHECK /, '').replace(/ NOT VALID$/, '')}`,
+      title: `${table} rows break ${constraint.name}: ${constraint.definition}`,
+    });
+  }
+  return findings;
+}
+
+function foreignKeys(table: CarriedTable) {
+  return baselineTable(table)
+    .constraints.filter((constraint) => constraint.kind === 'f')
+    .map((constraint) => {
+      const match = FOREIGN_KEY.exec(constraint.definition);
+      if (!match) throw new Error(`unexpected foreign key definition: ${constraint.definition}`);
+      const split = (list: string) => list.split(',').map((item) => item.trim());
+      return { name: constraint.name, columns: split(match[1]!), parent: match[2]!, parentColumns: split(match[3]!) };
+    })
+    .filter((key) => (CARRIED_TABLES as readonly string[]).includes(key.parent));
+}
+
+function foreignKeyJoins(layout: LegacyLayout, table: CarriedTable, options: ProjectionOptions): string {
+  return foreignKeys(table)
+    .map((key, index) => {
+      const on = key.columns.map((column, position) => `p${index}.${key.parentColumns[position]} = c.${column}`).join(' and ');
+      return `left join (${projectionSql(layout, key.parent as CarriedTable, options)}) p${index} on ${on}`;
+    })
+    .join(' ');
+}
+
+function foreignKeyFindings(_layout: LegacyLayout, table: CarriedTable): Finding[] {
+  return foreignKeys(table).map((key, index) => ({
+    id: key.columns.includes('organization_id') && key.columns.length > 1 ? `cross-organization:${key.name}` : `dangling:${key.name}`,
+    table,
+    condition: `${key.columns.map((column) => `c.${column} is not null`).join(' and ')} and p${index}.${key.parentColumns[0]} is null`,
+    title:
+      key.columns.length > 1
+        ? `${table} rows point at a ${key.parent} row of another organisation (${key.name})`
+        : `${table} rows point at a missing ${key.parent} row (${key.name})`,
+  }));
+}
+
+async function describe(db: AnyDb, finding: Finding, count: number, from: string, remedies: Remedies): Promise<Blocker> {
+  const sample = await sql.raw<{ id: string }>(`select c.id::text as id from ${from} where ${finding.condition} order by 1 limit ${SAMPLE_SIZE}`).execute(db);
+  const base = { id: finding.id, table: finding.table, count, sample: sample.rows.map((row) => row.id) };
+  if (finding.id === 'not-null:sessions.formation_id') {
+    return {
+      ...base,
+      title: `${count} sessions have no programme (the old script's inner join dropped them)`,
+      remedy: 'file them, with their enrollments, attendance and grades, under one formation per organisation called "Sessions sans formation"',
+      flag: '--orphan-sessions=placeholder',
+      resolved: remedies.orphanSessions === 'placeholder',
+    };
+  }
+  if (finding.id === 'check:sessions_dates_check') {
+    return {
+      ...base,
+      title: `${count} sessions end before they start`,
+      remedy: 'swap their start and end dates (they are listed first)',
+      flag: '--reversed-dates=swap',
+      resolved: remedies.reversedDates === 'swap',
+    };
+  }
+  if (finding.id === 'not-null:sessions.organization_id') {
+    return {
+      ...base,
+      title: `the organisation of ${count} sessions cannot be determined (no programme, trainer, learner, attendance or grade tells it)`,
+      remedy: 'name the organisation they belong to',
+      flag: '--default-organization=CODE',
+      resolved: remedies.defaultOrganization !== undefined,
+    };
+  }
+  return { ...base, title: `${count} ${finding.title}`, remedy: 'correct these rows by hand, then re-run', resolved: false };
+}
+
+/** Columns (under their new names) of the legacy unique constraints, which already hold. */
+async function legacyUniqueColumns(db: AnyDb, layout: LegacyLayout): Promise<Map<CarriedTable, string[][]>> {
+  const result = await sql<{ table: string; columns: string[] }>`
+    select c.relname as "table", array_agg(a.attname::text) as columns
+    from pg_constraint k join pg_class c on c.oid = k.conrelid join pg_namespace n on n.oid = c.relnamespace
+    join pg_attribute a on a.attrelid = k.conrelid and a.attnum = any (k.conkey)
+    where n.nspname = 'public' and k.contype in ('p', 'u') group by c.relname, k.oid`.execute(db);
+  const map = new Map<CarriedTable, string[][]>();
+  for (const table of CARRIED_TABLES) {
+    const mapColumn = (column: string) => {
+      for (const target of baselineTable(table).columns) if (legacyColumn(layout, table, target.name) === column) return target.name;
+      return column;
+    };
+    map.set(table, result.rows.filter((row) => row.table === layout.relation[table]).map((row) => row.columns.map(mapColumn)));
+  }
+  return map;
+}

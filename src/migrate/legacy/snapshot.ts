@@ -1,0 +1,75 @@
+/**
+ * Row counts and content checksums of the carried tables, taken on the legacy shape before the
+ * catalogue phase and stored in eduzen_upgrade.snapshot. Columns are recorded under their new
+ * names, so `verify` recomputes the same checksum on the upgraded tables: a renamed table or
+ * column changes nothing, a lost or altered row does.
+ */
+import { type Kysely, sql } from 'kysely';
+
+// biome-ignore lint: works on any database
+type AnyDb = Kysely<any>;
+
+/** Takes the snapshot while the database still has its legacy shape; keeps the one taken before otherwise. */
+export const SNAPSHOT_SQL = `
+do $$
+declare
+  r record;
+  v_columns text[];
+  v_names text[];
+  v_count bigint;
+  v_checksum text;
+begin
+  if to_regclass('public.program_sessions') is null then
+    return;
+  end if;
+  delete from eduzen_upgrade.snapshot;
+  for r in select * from (values ('organizations', 'organizations'), ('users', 'users'), ('students', 'students'),
+      ('programs', 'formations'), ('program_sessions', 'sessions'), ('enrollments', 'enrollments'),
+      ('attendance', 'attendance'), ('grades', 'grades')) v (source, target) loop
+    select array_agg(a.attname::text order by a.attnum),
+           array_agg(case when r.target = 'sessions' and a.attname = 'program_id' then 'formation_id'
+                          when a.attname = 'program_session_id' then 'session_id'
+                          else a.attname::text end order by a.attnum)
+      into v_columns, v_names
+      from pg_attribute a
+      where a.attrelid = eduzen_upgrade.rel(r.source) and a.attnum > 0 and not a.attisdropped;
+    select c.row_count, c.checksum into v_count, v_checksum from eduzen_upgrade.table_checksum(r.source, v_columns) c;
+    insert into eduzen_upgrade.snapshot (table_name, source_name, columns, row_count, checksum)
+      values (r.target, r.source, v_names, v_count, v_checksum);
+  end loop;
+end
+$$`;
+
+export type SnapshotRow = { tableName: string; sourceName: string; columns: string[]; rowCount: string; checksum: string };
+
+export type ChecksumComparison = { table: string; expectedRows: number; actualRows: number | null; equal: boolean; problem?: string };
+
+export async function readSnapshot(db: AnyDb): Promise<SnapshotRow[]> {
+  const present = await sql<{ present: boolean }>`select to_regclass('eduzen_upgrade.snapshot') is not null as present`.execute(db);
+  if (!present.rows[0]?.present) return [];
+  const rows = await sql<SnapshotRow>`
+    select table_name as "tableName", source_name as "sourceName", columns, row_count::text as "rowCount", checksum
+    from eduzen_upgrade.snapshot order by table_name`.execute(db);
+  return rows.rows;
+}
+
+export async function compareWithSnapshot(db: AnyDb): Promise<ChecksumComparison[]> {
+  const comparisons: ChecksumComparison[] = [];
+  for (const row of await readSnapshot(db)) {
+    const expectedRows = Number(row.rowCount);
+    try {
+      const current = await sql<{ rowCount: string; checksum: string }>`
+        select row_count::text as "rowCount", checksum from eduzen_upgrade.table_checksum(${row.tableName}, ${row.columns})`.execute(db);
+      const actual = current.rows[0];
+      comparisons.push({
+        table: row.tableName,
+        expectedRows,
+        actualRows: actual ? Number(actual.rowCount) : null,
+        equal: actual?.rowCount === row.rowCount && actual.checksum === row.checksum,
+      });
+    } catch (error) {
+      comparisons.push({ table: row.tableName, expectedRows, actualRows: null, equal: false, problem: (error as Error).message });
+    }
+  }
+  return comparisons;
+}

@@ -1,0 +1,294 @@
+/**
+ * SQL helpers the upgrade installs in the `eduzen_upgrade` schema before it changes anything.
+ * Each is idempotent: it looks at the catalogue and does only what is missing, so the same steps
+ * serve the CLI (which may be killed and re-run) and the one-file script for the SQL editor.
+ */
+export const HELPER_SCHEMA = 'eduzen_upgrade';
+
+export const HELPERS_SQL = String.raw`
+create schema if not exists eduzen_upgrade;
+
+create table if not exists eduzen_upgrade.run (
+  id bigint generated always as identity primary key,
+  started_at timestamptz not null default now(),
+  phase text not null default 'started',
+  options jsonb not null default '{}',
+  finished_at timestamptz
+);
+
+create table if not exists eduzen_upgrade.snapshot (
+  table_name text primary key,
+  source_name text not null,
+  columns text[] not null,
+  row_count bigint not null,
+  checksum text not null,
+  taken_at timestamptz not null default now()
+);
+
+create table if not exists eduzen_upgrade.remedy_log (
+  id bigint generated always as identity primary key,
+  remedy text not null,
+  table_name text not null,
+  row_id uuid not null,
+  details jsonb,
+  applied_at timestamptz not null default now()
+);
+
+create or replace function eduzen_upgrade.rel(p_table text) returns regclass
+  language sql stable as $$ select to_regclass('public.' || quote_ident(p_table)) $$;
+
+create or replace function eduzen_upgrade.has_column(p_table text, p_column text) returns boolean
+  language sql stable as $$
+    select exists (select 1 from pg_attribute
+      where attrelid = to_regclass('public.' || quote_ident(p_table)) and attname = p_column
+        and attnum > 0 and not attisdropped) $$;
+
+create or replace function eduzen_upgrade.constraint_def(p_oid oid) returns text
+  language sql stable as $$ select regexp_replace(pg_get_constraintdef(p_oid), ' NOT VALID$', '') $$;
+
+create or replace function eduzen_upgrade.index_def(p_oid oid) returns text
+  language sql stable as $$ select regexp_replace(pg_get_indexdef(p_oid), '^CREATE (UNIQUE )?INDEX \S+ ON \S+ ', 'CREATE \1INDEX ON ') $$;
+
+create or replace function eduzen_upgrade.set_phase(p_phase text) returns void
+  language sql as $$
+    update eduzen_upgrade.run set phase = p_phase
+    where id = (select max(id) from eduzen_upgrade.run) and finished_at is null $$;
+
+create or replace function eduzen_upgrade.rename_table(p_from text, p_to text) returns void
+  language plpgsql as $$
+begin
+  if eduzen_upgrade.rel(p_from) is not null and eduzen_upgrade.rel(p_to) is null then
+    execute format('alter table public.%I rename to %I', p_from, p_to);
+  end if;
+end $$;
+
+create or replace function eduzen_upgrade.rename_column(p_table text, p_from text, p_to text) returns void
+  language plpgsql as $$
+begin
+  if eduzen_upgrade.has_column(p_table, p_from) and not eduzen_upgrade.has_column(p_table, p_to) then
+    execute format('alter table public.%I rename column %I to %I', p_table, p_from, p_to);
+  end if;
+end $$;
+
+-- Gives an existing constraint with the baseline's definition the baseline's name.
+create or replace function eduzen_upgrade.name_constraint(p_table text, p_name text, p_def text) returns void
+  language plpgsql as $$
+declare
+  v_old text;
+begin
+  if eduzen_upgrade.rel(p_table) is null
+     or exists (select 1 from pg_constraint where conrelid = eduzen_upgrade.rel(p_table) and conname = p_name) then
+    return;
+  end if;
+  select conname into v_old from pg_constraint
+    where conrelid = eduzen_upgrade.rel(p_table) and eduzen_upgrade.constraint_def(oid) = p_def
+    order by conname limit 1;
+  if v_old is not null and to_regclass('public.' || quote_ident(p_name)) is null then
+    execute format('alter table public.%I rename constraint %I to %I', p_table, v_old, p_name);
+  end if;
+end $$;
+
+-- Gives an existing index with the baseline's definition the baseline's name.
+create or replace function eduzen_upgrade.name_index(p_table text, p_name text, p_def text) returns void
+  language plpgsql as $$
+declare
+  v_old text;
+begin
+  if eduzen_upgrade.rel(p_table) is null or to_regclass('public.' || quote_ident(p_name)) is not null then
+    return;
+  end if;
+  select i.relname into v_old from pg_index x join pg_class i on i.oid = x.indexrelid
+    where x.indrelid = eduzen_upgrade.rel(p_table) and eduzen_upgrade.index_def(i.oid) = p_def
+      and not exists (select 1 from pg_constraint k where k.conindid = i.oid)
+    order by i.relname limit 1;
+  if v_old is not null then
+    execute format('alter index public.%I rename to %I', v_old, p_name);
+  end if;
+end $$;
+
+-- Renames what a table kept from its legacy name (programs_pkey on formations…), when free.
+create or replace function eduzen_upgrade.rename_prefixed(p_table text, p_old_prefix text) returns void
+  language plpgsql as $$
+declare
+  r record;
+  v_new text;
+begin
+  if eduzen_upgrade.rel(p_table) is null then return; end if;
+  for r in select conname from pg_constraint
+      where conrelid = eduzen_upgrade.rel(p_table) and conname like p_old_prefix || '\_%' loop
+    v_new := p_table || substr(r.conname, length(p_old_prefix) + 1);
+    if not exists (select 1 from pg_constraint where conrelid = eduzen_upgrade.rel(p_table) and conname = v_new)
+       and to_regclass('public.' || quote_ident(v_new)) is null then
+      execute format('alter table public.%I rename constraint %I to %I', p_table, r.conname, v_new);
+    end if;
+  end loop;
+  for r in select i.relname from pg_index x join pg_class i on i.oid = x.indexrelid
+      where x.indrelid = eduzen_upgrade.rel(p_table) and i.relname like p_old_prefix || '\_%' loop
+    v_new := p_table || substr(r.relname, length(p_old_prefix) + 1);
+    if to_regclass('public.' || quote_ident(v_new)) is null then
+      execute format('alter index public.%I rename to %I', r.relname, v_new);
+    end if;
+  end loop;
+end $$;
+
+-- Brings a column to the baseline: added when missing (without a table rewrite), default and
+-- nullability aligned. A NOT NULL the data may not meet yet is first a NOT VALID check,
+-- validated later without blocking writes, then turned into NOT NULL without a scan.
+create or replace function eduzen_upgrade.ensure_column(
+  p_table text, p_column text, p_type text, p_default text, p_not_null boolean, p_volatile_default boolean
+) returns void
+  language plpgsql as $$
+declare
+  v_type text;
+  v_not_null boolean;
+  v_default text;
+  v_check text := left(p_table || '_' || p_column, 40) || '_upgrade_not_null';
+begin
+  if eduzen_upgrade.rel(p_table) is null then return; end if;
+  select format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid)
+    into v_type, v_not_null, v_default
+    from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+    where a.attrelid = eduzen_upgrade.rel(p_table) and a.attname = p_column and a.attnum > 0 and not a.attisdropped;
+  if v_type is null then
+    if p_not_null and p_default is not null and not p_volatile_default then
+      execute format('alter table public.%I add column %I %s not null default %s', p_table, p_column, p_type, p_default);
+      return;
+    end if;
+    execute format('alter table public.%I add column %I %s', p_table, p_column, p_type);
+    if p_default is not null and not p_volatile_default then
+      execute format('alter table public.%I alter column %I set default %s', p_table, p_column, p_default);
+    end if;
+    v_not_null := false;
+    v_default := null;
+  elsif v_type <> p_type then
+    raise exception 'column %.% is % where EDUZEN expects %: convert it first', p_table, p_column, v_type, p_type;
+  end if;
+  if p_default is distinct from v_default then
+    if p_default is null then
+      execute format('alter table public.%I alter column %I drop default', p_table, p_column);
+    else
+      execute format('alter table public.%I alter column %I set default %s', p_table, p_column, p_default);
+    end if;
+  end if;
+  if v_not_null and not p_not_null then
+    execute format('alter table public.%I alter column %I drop not null', p_table, p_column);
+  elsif p_not_null and not v_not_null
+     and not exists (select 1 from pg_constraint where conrelid = eduzen_upgrade.rel(p_table) and conname = v_check) then
+    execute format('alter table public.%I add constraint %I check (%I is not null) not valid', p_table, v_check, p_column);
+  end if;
+end $$;
+
+-- Adds a baseline check or foreign key NOT VALID; a same-named one with another definition is replaced.
+create or replace function eduzen_upgrade.add_constraint(p_table text, p_name text, p_def text) returns void
+  language plpgsql as $$
+declare
+  v_def text;
+begin
+  if eduzen_upgrade.rel(p_table) is null then return; end if;
+  select eduzen_upgrade.constraint_def(oid) into v_def from pg_constraint
+    where conrelid = eduzen_upgrade.rel(p_table) and conname = p_name;
+  if v_def = p_def then return; end if;
+  if v_def is not null then
+    execute format('alter table public.%I drop constraint %I', p_table, p_name);
+  end if;
+  execute format('alter table public.%I add constraint %I %s not valid', p_table, p_name, p_def);
+end $$;
+
+-- Turns the unique index built beforehand into the baseline's unique constraint.
+create or replace function eduzen_upgrade.attach_unique(p_table text, p_name text, p_columns text) returns void
+  language plpgsql as $$
+begin
+  if eduzen_upgrade.rel(p_table) is null
+     or exists (select 1 from pg_constraint where conrelid = eduzen_upgrade.rel(p_table) and conname = p_name) then
+    return;
+  end if;
+  if to_regclass('public.' || quote_ident(p_name)) is null then
+    execute format('create unique index %I on public.%I %s', p_name, p_table, p_columns);
+  end if;
+  execute format('alter table public.%I add constraint %I unique using index %I', p_table, p_name, p_name);
+end $$;
+
+-- Turns NOT VALID-then-validated "x is not null" checks into NOT NULL (no scan), then drops them.
+create or replace function eduzen_upgrade.promote_not_null() returns void
+  language plpgsql as $$
+declare
+  r record;
+begin
+  for r in select c.relname as tbl, k.conname, a.attname
+      from pg_constraint k join pg_class c on c.oid = k.conrelid
+      join pg_namespace n on n.oid = c.relnamespace
+      join pg_attribute a on a.attrelid = k.conrelid and a.attnum = k.conkey[1]
+      where n.nspname = 'public' and k.contype = 'c' and k.conname like '%\_upgrade\_not\_null' loop
+    execute format('alter table public.%I validate constraint %I', r.tbl, r.conname);
+    execute format('alter table public.%I alter column %I set not null', r.tbl, r.attname);
+    execute format('alter table public.%I drop constraint %I', r.tbl, r.conname);
+  end loop;
+end $$;
+
+-- Drops the legacy constraints the baseline's replace: those on a product table, over product
+-- columns only, that the baseline does not have. Constraints on the operator's own columns stay.
+create or replace function eduzen_upgrade.drop_superseded_constraints(p_table text, p_keep text[], p_columns text[]) returns void
+  language plpgsql as $$
+declare
+  r record;
+begin
+  if eduzen_upgrade.rel(p_table) is null then return; end if;
+  for r in select k.conname from pg_constraint k
+      where k.conrelid = eduzen_upgrade.rel(p_table) and k.contype in ('u', 'f', 'c')
+        and not (k.conname = any (p_keep))
+        and not exists (select 1 from pg_attribute a
+          where a.attrelid = k.conrelid and a.attnum = any (k.conkey) and not (a.attname = any (p_columns))) loop
+    execute format('alter table public.%I drop constraint %I', p_table, r.conname);
+  end loop;
+end $$;
+
+-- Drops the legacy product's updated_at triggers (the baseline's own trigger replaces them).
+create or replace function eduzen_upgrade.drop_legacy_triggers(p_table text, p_function text) returns void
+  language plpgsql as $$
+declare
+  r record;
+begin
+  if eduzen_upgrade.rel(p_table) is null then return; end if;
+  for r in select t.tgname from pg_trigger t join pg_proc p on p.oid = t.tgfoid
+      where t.tgrelid = eduzen_upgrade.rel(p_table) and not t.tgisinternal and p.proname = p_function loop
+    execute format('drop trigger %I on public.%I', r.tgname, p_table);
+  end loop;
+end $$;
+
+-- Every row of a copy the old script made is in the source (same id, same content), or is added to it.
+create or replace function eduzen_upgrade.carry_rows(p_copy text, p_source text, p_map jsonb) returns bigint
+  language plpgsql as $$
+declare
+  v_copy_cols text;
+  v_source_cols text;
+  v_differ bigint;
+  v_added bigint;
+begin
+  select string_agg(format('c.%I', a.attname), ', ' order by a.attnum),
+         string_agg(format('%I', coalesce(p_map ->> a.attname::text, a.attname::text)), ', ' order by a.attnum)
+    into v_copy_cols, v_source_cols
+    from pg_attribute a
+    where a.attrelid = eduzen_upgrade.rel(p_copy) and a.attnum > 0 and not a.attisdropped
+      and eduzen_upgrade.has_column(p_source, coalesce(p_map ->> a.attname::text, a.attname::text));
+  execute format('select count(*) from public.%I c join public.%I s on s.id = c.id where row(%s) is distinct from row(%s)',
+    p_copy, p_source, v_copy_cols, (select string_agg('s.' || x, ', ') from unnest(string_to_array(v_source_cols, ', ')) x))
+    into v_differ;
+  if v_differ > 0 then
+    raise exception '% rows of % differ from the same rows in %: compare them and keep the right version by hand', v_differ, p_copy, p_source
+      using errcode = 'P0001';
+  end if;
+  execute format('insert into public.%I (%s) select %s from public.%I c where not exists (select 1 from public.%I s where s.id = c.id)',
+    p_source, v_source_cols, v_copy_cols, p_copy, p_source);
+  get diagnostics v_added = row_count;
+  return v_added;
+end $$;
+
+-- Content checksum of a table over given columns: row count and an order-free sum of row hashes.
+create or replace function eduzen_upgrade.table_checksum(p_table text, p_columns text[], out row_count bigint, out checksum text)
+  language plpgsql stable as $$
+begin
+  execute format('select count(*), coalesce(sum(hashtextextended(row(%s)::text, 0)::numeric), 0)::text from public.%I t',
+    (select string_agg('t.' || quote_ident(c), ', ' order by o) from unnest(p_columns) with ordinality u(c, o)), p_table)
+    into row_count, checksum;
+end $$;
+`;

@@ -1,0 +1,151 @@
+/**
+ * The catalogue, attach and finalize SQL, generated from the baseline (baseline-schema.json and
+ * the statements of the three baseline migration files): every name, definition, function,
+ * trigger, policy and grant is the one a fresh install has.
+ */
+import { type Baseline, baselineStatements, findBaselineStatement, loadBaseline } from './baseline';
+import { quoteLiteral } from './layout';
+import {
+  CARRIED_TABLES,
+  COLUMN_RENAMES,
+  LEGACY_INDEXES,
+  LEGACY_POLICY_TABLES,
+  LEGACY_TRIGGER_FUNCTION,
+  TABLE_RENAMES,
+  legacyNameOf,
+  legacyPolicyNames,
+} from './legacy-shape';
+import { isVolatileDefault } from './projection';
+
+const literal = (value: string | null) => (value === null ? 'null' : quoteLiteral(value));
+const normaliseIndex = (definition: string) => definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ /, 'CREATE $1INDEX ON ');
+const NEW_TABLES = ['programs', 'change_log'];
+
+/** Tables the upgrade locks, parents first, so that it never deadlocks with itself. */
+export const LOCKED_TABLES = ['organizations', 'users', 'students', 'programs', 'formations', 'program_sessions', 'sessions', 'enrollments', 'attendance', 'grades'];
+
+export function lockTablesSql(): string {
+  return `do $$
+declare
+  v_table text;
+begin
+  foreach v_table in array array[${LOCKED_TABLES.map(quoteLiteral).join(', ')}] loop
+    if to_regclass('public.' || v_table) is not null then
+      execute format('lock table public.%I in access exclusive mode', v_table);
+    end if;
+  end loop;
+end
+$$`;
+}
+
+export function catalogueSql(baseline: Baseline = loadBaseline()): string[] {
+  const statements: string[] = [];
+  for (const rename of TABLE_RENAMES) statements.push(`select eduzen_upgrade.rename_table('${rename.from}', '${rename.to}')`);
+  for (const rename of COLUMN_RENAMES) statements.push(`select eduzen_upgrade.rename_column('${rename.table}', '${rename.from}', '${rename.to}')`);
+  for (const table of CARRIED_TABLES) statements.push(`select eduzen_upgrade.drop_legacy_triggers('${table}', '${LEGACY_TRIGGER_FUNCTION}')`);
+  for (const table of CARRIED_TABLES) {
+    const shape = baseline.tables[table]!;
+    for (const constraint of shape.constraints) {
+      statements.push(`select eduzen_upgrade.name_constraint('${table}', '${constraint.name}', ${literal(constraint.definition)})`);
+    }
+    for (const index of shape.indexes.filter((entry) => !entry.constraint)) {
+      statements.push(`select eduzen_upgrade.name_index('${table}', '${index.name}', ${literal(normaliseIndex(index.definition))})`);
+    }
+  }
+  for (const rename of TABLE_RENAMES) statements.push(`select eduzen_upgrade.rename_prefixed('${rename.to}', '${rename.from}')`);
+  for (const table of NEW_TABLES) {
+    statements.push(findBaselineStatement(`create table public.${table} (`).replace(/^create table /i, 'create table if not exists '));
+    for (const index of baseline.tables[table]!.indexes.filter((entry) => !entry.constraint)) {
+      statements.push(index.definition.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS '));
+    }
+  }
+  for (const table of CARRIED_TABLES) {
+    for (const column of baseline.tables[table]!.columns) {
+      statements.push(
+        `select eduzen_upgrade.ensure_column('${table}', '${column.name}', ${literal(column.type)}, ${literal(column.default)}, ${column.notNull}, ${isVolatileDefault(column.default)})`,
+      );
+    }
+  }
+  for (const table of CARRIED_TABLES) {
+    for (const constraint of baseline.tables[table]!.constraints.filter((entry) => entry.kind === 'c')) {
+      statements.push(`select eduzen_upgrade.add_constraint('${table}', '${constraint.name}', ${literal(constraint.definition)})`);
+    }
+  }
+  return statements;
+}
+
+export type IndexBuild = { table: string; name: string; definition: string };
+
+/** Baseline indexes (unique-constraint ones included) that a legacy database may lack. */
+export function indexBuilds(baseline: Baseline = loadBaseline()): IndexBuild[] {
+  return CARRIED_TABLES.flatMap((table) =>
+    baseline.tables[table]!.indexes.filter((index) => !index.definition.includes('_pkey ON ')).map((index) => ({ table, name: index.name, definition: index.definition })),
+  );
+}
+
+export function attachSql(baseline: Baseline = loadBaseline()): string[] {
+  const statements: string[] = [];
+  for (const table of CARRIED_TABLES) {
+    for (const constraint of baseline.tables[table]!.constraints.filter((entry) => entry.kind === 'u')) {
+      const columns = constraint.definition.replace(/^UNIQUE /, '');
+      statements.push(`select eduzen_upgrade.attach_unique('${table}', '${constraint.name}', ${literal(columns)})`);
+    }
+  }
+  for (const table of CARRIED_TABLES) {
+    for (const constraint of baseline.tables[table]!.constraints.filter((entry) => entry.kind === 'f')) {
+      statements.push(`select eduzen_upgrade.add_constraint('${table}', '${constraint.name}', ${literal(constraint.definition)})`);
+    }
+  }
+  return statements;
+}
+
+/** Validates every NOT VALID constraint on the product tables (one transaction; the CLI does them one by one). */
+export const VALIDATE_ALL_SQL = `do $$
+declare
+  r record;
+begin
+  for r in select c.relname as tbl, k.conname from pg_constraint k join pg_class c on c.oid = k.conrelid
+      join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and not k.convalidated
+        and c.relname = any (array[${CARRIED_TABLES.map(quoteLiteral).join(', ')}]) loop
+    execute format('alter table public.%I validate constraint %I', r.tbl, r.conname);
+  end loop;
+end
+$$`;
+
+export function finalizeSql(baseline: Baseline = loadBaseline()): string[] {
+  const statements: string[] = [];
+  const productTables = Object.keys(baseline.tables);
+  for (const table of CARRIED_TABLES) {
+    const shape = baseline.tables[table]!;
+    const keep = shape.constraints.map((constraint) => quoteLiteral(constraint.name)).join(', ');
+    const columns = shape.columns.map((column) => quoteLiteral(column.name)).join(', ');
+    statements.push(`select eduzen_upgrade.drop_superseded_constraints('${table}', array[${keep}], array[${columns}])`);
+  }
+  for (const index of LEGACY_INDEXES) statements.push(`drop index if exists public.${index}`);
+  for (const legacyTable of LEGACY_POLICY_TABLES) {
+    const table = TABLE_RENAMES.find((rename) => rename.from === legacyTable)?.to ?? legacyTable;
+    for (const name of legacyPolicyNames(legacyTable)) {
+      statements.push(`do $$ begin if to_regclass('public.${table}') is not null then drop policy if exists "${name}" on public.${table}; end if; end $$`);
+    }
+  }
+  statements.push(`revoke all on ${productTables.map((table) => `public.${table}`).join(', ')} from anon, authenticated, service_role`);
+  for (const statement of baselineStatements()) {
+    const head = statement.replace(/--[^\n]*\n/g, '').trim().toLowerCase();
+    if (head.startsWith('create table') || head.startsWith('create index') || head.startsWith('create schema') || head.startsWith('do ')) continue;
+    if (/^grant usage on schema/.test(head)) continue;
+    const trigger = /^create trigger (\w+) .* on (public\.\w+)/s.exec(head);
+    if (trigger) statements.push(`drop trigger if exists ${trigger[1]} on ${trigger[2]}`);
+    const policy = /^create policy (\w+) on (public\.\w+)/.exec(head);
+    if (policy) statements.push(`drop policy if exists ${policy[1]} on ${policy[2]}`);
+    statements.push(statement);
+  }
+  return statements;
+}
+
+/** Legacy table names, for messages. */
+export function describeRenames(): string {
+  return CARRIED_TABLES.filter((table) => legacyNameOf(table) !== table)
+    .map((table) => `${legacyNameOf(table)} → ${table}`)
+    .join(', ');
+}

@@ -1,0 +1,61 @@
+/**
+ * The legacy upgrade, end to end: detect the state, run preflight, take a backup, then execute
+ * the plan. Shared by `eduzen db upgrade` and the benchmark.
+ */
+import type { DatabaseHandle } from '../../db/connect';
+import { migrate } from '../runner';
+import type { CheckpointHook } from './checkpoints';
+import { type Detection, detectState } from './detect';
+import { type ExecuteReport, executePlan } from './execute';
+import { type UpgradeStep, buildPlan } from './plan';
+import { type Blocker, type Remedies, runPreflight } from './preflight';
+
+export type UpgradeRequest = {
+  remedies: Remedies;
+  lockTimeoutMs?: number;
+  retries?: number;
+  batchSize?: number;
+  checkpoint?: CheckpointHook;
+  log?: (line: string) => void;
+  progressStream?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Called once preflight has passed and before anything changes. */
+  beforeChanges?: (plan: UpgradeStep[]) => Promise<void>;
+};
+
+export type UpgradeOutcome =
+  | { outcome: 'already-upgraded'; detection: Detection }
+  | { outcome: 'fresh'; detection: Detection; applied: string[] }
+  | { outcome: 'blocked'; detection: Detection; blockers: Blocker[] }
+  | { outcome: 'upgraded'; detection: Detection; blockers: Blocker[]; report: ExecuteReport; preflightMs: number };
+
+export class UpgradeRefused extends Error {
+  override name = 'UpgradeRefused';
+}
+
+export async function runUpgrade(handle: DatabaseHandle, request: UpgradeRequest): Promise<UpgradeOutcome> {
+  const log = request.log ?? (() => {});
+  const detection = await detectState(handle.db);
+  if (detection.state === 'upgraded') return { outcome: 'already-upgraded', detection };
+  if (detection.state === 'unknown') {
+    throw new UpgradeRefused(`the database is in no state EDUZEN knows how to upgrade:\n  - ${detection.reasons.join('\n  - ')}`);
+  }
+  if (detection.state === 'fresh') {
+    return { outcome: 'fresh', detection, applied: await migrate(handle.db, { log }) };
+  }
+  const preflightStarted = performance.now();
+  const blockers = detection.layout ? await runPreflight(handle.db, detection.layout, request.remedies) : [];
+  const preflightMs = performance.now() - preflightStarted;
+  if (blockers.some((blocker) => !blocker.resolved)) return { outcome: 'blocked', detection, blockers };
+  const plan = buildPlan({ layout: detection.layout, remedies: request.remedies });
+  await request.beforeChanges?.(plan);
+  const report = await executePlan(handle.db, plan, {
+    engine: handle.engine,
+    lockTimeoutMs: request.lockTimeoutMs ?? 500,
+    retries: request.retries ?? 40,
+    batchSize: request.batchSize ?? 50_000,
+    checkpoint: request.checkpoint ?? (async () => {}),
+    log,
+    progressStream: request.progressStream ?? process.stderr,
+  });
+  return { outcome: 'upgraded', detection, blockers, report, preflightMs };
+}

@@ -1,0 +1,81 @@
+/**
+ * The hand-run script of the French operator guide, modelled as the steps it runs in order.
+ * Stopping it after a step gives the half-done states operators are left with: a backup copy
+ * `formations_temp`, the old `programs` moved aside for an empty new one, a partly filled
+ * `formations`, a `sessions` copy filled through an inner join (sessions without a programme
+ * are missing), enrollments already renamed but pointing nowhere.
+ */
+export const PARTIAL_STATES = ['temp-copy', 'programs-replaced', 'formations-partial', 'sessions-partial', 'fks-repointed'] as const;
+
+export type PartialState = (typeof PARTIAL_STATES)[number];
+
+const steps: { state: PartialState; sql: string[] }[] = [
+  {
+    state: 'temp-copy',
+    sql: ['create table public.formations_temp as select * from public.programs'],
+  },
+  {
+    state: 'programs-replaced',
+    sql: [
+      'drop table public.formations_temp',
+      'alter table public.programs rename to formations_temp',
+      `create table public.programs (
+        id uuid default gen_random_uuid(),
+        organization_id uuid not null references public.organizations (id),
+        code text not null,
+        name text not null,
+        description text,
+        is_active boolean default true,
+        created_at timestamptz default now(),
+        updated_at timestamptz default now(),
+        constraint programs_new_pkey primary key (id))`,
+    ],
+  },
+  {
+    state: 'formations-partial',
+    sql: [
+      `create table public.formations as select *, null::uuid as program_id from public.formations_temp with no data`,
+      // The copy stopped half-way: one organisation's formations only.
+      `insert into public.formations select *, null::uuid from public.formations_temp
+        where organization_id = (select min(organization_id::text)::uuid from public.formations_temp)`,
+    ],
+  },
+  {
+    state: 'sessions-partial',
+    sql: [
+      `insert into public.formations select *, null::uuid from public.formations_temp
+        where id not in (select id from public.formations)`,
+      'create table public.sessions_temp as select * from public.program_sessions',
+      `create table public.sessions as
+        select ps.id, ps.program_id as formation_id, ps.name, ps.start_date, ps.end_date, ps.start_time, ps.end_time,
+          ps.teacher_id, ps.location, ps.capacity_max, ps.status, ps.created_at, ps.updated_at
+        from public.program_sessions ps with no data`,
+      `insert into public.sessions
+        select ps.id, ps.program_id, ps.name, ps.start_date, ps.end_date, ps.start_time, ps.end_time,
+          ps.teacher_id, ps.location, ps.capacity_max, ps.status, ps.created_at, ps.updated_at
+        from public.program_sessions ps join public.formations f on f.id = ps.program_id
+        where ps.name < 'Session 3'`,
+    ],
+  },
+  {
+    state: 'fks-repointed',
+    sql: [
+      `insert into public.sessions
+        select ps.id, ps.program_id, ps.name, ps.start_date, ps.end_date, ps.start_time, ps.end_time,
+          ps.teacher_id, ps.location, ps.capacity_max, ps.status, ps.created_at, ps.updated_at
+        from public.program_sessions ps join public.formations f on f.id = ps.program_id
+        where ps.id not in (select id from public.sessions)`,
+      'alter table public.sessions add primary key (id)',
+      'alter table public.enrollments drop constraint enrollments_program_session_id_fkey',
+      'alter table public.enrollments rename column program_session_id to session_id',
+      // The guide's next statement, `add constraint … references sessions`, fails on the
+      // enrollments of sessions the inner join dropped, and the script stops here.
+    ],
+  },
+];
+
+/** Runs the old script up to and including the step that leaves `state`. */
+export function oldScriptUntil(state: PartialState): string[] {
+  const last = PARTIAL_STATES.indexOf(state);
+  return steps.slice(0, last + 1).flatMap((step) => step.sql);
+}
