@@ -6,6 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { programRoutes } from '../features/programs/programs.routes';
 import { gradeRoutes } from '../features/grades/grades.routes';
 import { studentRoutes } from '../features/students/students.routes';
+import { enrollmentRoutes } from '../features/enrollments/enrollments.routes';
 import { attendanceRoutes } from '../features/attendance/attendance.routes';
 import { formationRoutes } from '../features/formations/formations.routes';
 import { sessionRoutes } from '../features/sessions/sessions.routes';
@@ -15,6 +16,7 @@ export const featureRoutes: FastifyPluginAsync[] = [
   programRoutes,
   gradeRoutes,
   studentRoutes,
+  enrollmentRoutes,
   attendanceRoutes,
   formationRoutes,
   sessionRoutes,
