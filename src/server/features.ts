@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { programRoutes } from '../features/programs/programs.routes';
+import { exportRoutes } from '../features/exports/exports.routes';
 import { gradeRoutes } from '../features/grades/grades.routes';
 import { studentRoutes } from '../features/students/students.routes';
 import { enrollmentRoutes } from '../features/enrollments/enrollments.routes';
@@ -14,6 +15,7 @@ import { userRoutes } from '../features/users/users.routes';
 
 export const featureRoutes: FastifyPluginAsync[] = [
   programRoutes,
+  exportRoutes,
   gradeRoutes,
   studentRoutes,
   enrollmentRoutes,

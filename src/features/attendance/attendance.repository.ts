@@ -33,7 +33,8 @@ export async function findSession(db: Kysely<Database>, organizationId: string, 
       'formations.code as formation_code', 'formations.name as formation_name',
       'formations.duration_hours as formation_duration_hours',
       'teacher.full_name as teacher_name', 'teacher.email as teacher_email',
-      'organizations.timezone as organization_timezone', 'organizations.language as organization_language',
+      'organizations.name as organization_name', 'organizations.timezone as organization_timezone',
+      'organizations.language as organization_language',
     ])
     .where('sessions.organization_id', '=', organizationId)
     .where('sessions.id', '=', id)

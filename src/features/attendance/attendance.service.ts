@@ -17,7 +17,7 @@ import { type SessionRecord, loadSession } from './session-access';
 
 export async function getAttendanceGrid(trx: TenantTransaction, actor: Actor, sessionId: string): Promise<AttendanceGrid> {
   const session = await loadSession(trx, actor, sessionId, 'read');
-  return buildGrid(trx, actor, session);
+  return readAttendanceGrid(trx, actor, session);
 }
 
 /** Upserts marks on any number of (learner, date, half-day), all or none. */
@@ -48,7 +48,7 @@ export async function saveAttendance(trx: TenantTransaction, actor: Actor, sessi
     notes: entry.notes ?? null,
     recorded_by: actor.userId,
   })));
-  return buildGrid(trx, actor, session);
+  return readAttendanceGrid(trx, actor, session);
 }
 
 /**
@@ -76,7 +76,7 @@ export async function markHalfDay(trx: TenantTransaction, actor: Actor, sessionI
       notes: null,
       recorded_by: actor.userId,
     })));
-  return buildGrid(trx, actor, session);
+  return readAttendanceGrid(trx, actor, session);
 }
 
 async function loadWritableSession(trx: TenantTransaction, actor: Actor, sessionId: string) {
@@ -85,7 +85,8 @@ async function loadWritableSession(trx: TenantTransaction, actor: Actor, session
   return session;
 }
 
-async function buildGrid(trx: TenantTransaction, actor: Actor, session: SessionRecord): Promise<AttendanceGrid> {
+/** The grid of a session already loaded (and access-checked) with loadSession. */
+export async function readAttendanceGrid(trx: TenantTransaction, actor: Actor, session: SessionRecord): Promise<AttendanceGrid> {
   const roster = await repository.listRoster(trx, actor.organizationId, session.id);
   const marks = await repository.listMarks(trx, actor.organizationId, session.id);
   return buildAttendanceGrid({
