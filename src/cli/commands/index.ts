@@ -1,7 +1,12 @@
 /** Every `eduzen` command, in the order `eduzen --help` lists them. */
 import type { Command } from '../command';
 import { dbMigrateCommand } from './db-migrate';
+import { dbBackupCommand } from './db-backup';
+import { dbCleanupCommand } from './db-cleanup';
+import { dbRestoreCommand } from './db-restore';
 import { dbStatusCommand } from './db-status';
+import { dbUpgradeCommand } from './db-upgrade';
+import { dbVerifyCommand } from './db-verify';
 import { orgCreateCommand } from './org-create';
 import { seedCommand } from './seed';
 import { startCommand } from './start';
@@ -12,6 +17,11 @@ export const commands: Command[] = [
   startCommand,
   dbMigrateCommand,
   dbStatusCommand,
+  dbUpgradeCommand,
+  dbVerifyCommand,
+  dbCleanupCommand,
+  dbBackupCommand,
+  dbRestoreCommand,
   seedCommand,
   orgCreateCommand,
   userCreateCommand,

@@ -73,3 +73,18 @@ export function quoteLiteral(value: string): string {
 export function quoteIdent(value: string): string {
   return `"${value.replace(/"/g, '""')}"`;
 }
+
+/** The layout of an untouched legacy database, for SQL written before seeing the database. */
+export function standardLayout(): LegacyLayout {
+  const child = ['id', 'program_session_id', 'student_id', 'organization_id'];
+  return {
+    relation: {
+      organizations: 'organizations', users: 'users', students: 'students', formations: 'programs',
+      sessions: 'program_sessions', enrollments: 'enrollments', attendance: 'attendance', grades: 'grades',
+    },
+    columns: {
+      organizations: [], users: [], students: [], formations: [], sessions: ['id', 'program_id', 'teacher_id'],
+      enrollments: child, attendance: child, grades: child,
+    },
+  };
+}

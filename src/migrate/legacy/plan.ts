@@ -116,7 +116,9 @@ export function historySql(): string[] {
 export type PlanOptions = { layout: LegacyLayout | null; remedies: Remedies };
 
 export function buildPlan(options: PlanOptions): UpgradeStep[] {
-  const remedies = options.layout ? remedySql(options.layout, options.remedies) : [];
+  // Remedies run after the repair phase, which puts the legacy programs back under their name.
+  const repaired = options.layout && { ...options.layout, relation: { ...options.layout.relation, formations: 'programs' } };
+  const remedies = repaired ? remedySql(repaired, options.remedies) : [];
   const start = `insert into eduzen_upgrade.run (options) select ${`'${JSON.stringify(options.remedies).replace(/'/g, "''")}'`}::jsonb
     where not exists (select 1 from eduzen_upgrade.run where finished_at is null)`;
   return [
