@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import { expect, it } from 'vitest';
 import type { Database } from '../../db/schema';
+import { withTenant } from '../../db/tenant';
 import { describeApi } from '../../../tests/support/api';
-import { createStaff, createTenant, uniqueCode } from '../../../tests/support/factories';
+import { claimsFor, createStaff, createTenant, uniqueCode } from '../../../tests/support/factories';
 
 type Tenant = Awaited<ReturnType<typeof createTenant>>;
 
@@ -220,5 +221,22 @@ describeApi('attendance API', (ctx) => {
     expect(crossed.json().error.details.fields[0].field).toBe('body.entries.0.student_id');
     expect(await attendanceRows(ctx.db, a.session.id)).toEqual(before);
     expect(await ctx.db.selectFrom('attendance').select('id').where('student_id', '=', a.student.id).execute()).toHaveLength(1);
+  });
+
+  it('keeps organisations apart under row-level security too, whatever the query', async () => {
+    const a = await createTenant(ctx.db);
+    const b = await createTenant(ctx.db);
+    await withTenant(ctx.db, claimsFor(b.admin), async (trx) => {
+      expect(await trx.selectFrom('attendance').select('id').where('session_id', '=', a.session.id).execute()).toEqual([]);
+      expect(await trx.selectFrom('grades').select('id').where('session_id', '=', a.session.id).execute()).toEqual([]);
+      const attendance = await trx.updateTable('attendance').set({ status: 'absent' }).where('id', '=', a.attendance.id).executeTakeFirst();
+      const grades = await trx.deleteFrom('grades').where('id', '=', a.grade.id).executeTakeFirst();
+      expect([Number(attendance.numUpdatedRows), Number(grades.numDeletedRows)]).toEqual([0, 0]);
+    });
+    const forged = withTenant(ctx.db, claimsFor(b.admin), (trx) => trx.insertInto('attendance')
+      .values({ organization_id: a.organization.id, session_id: a.session.id, student_id: a.student.id, date: '2026-03-02', slot: 'pm', status: 'present' }).execute());
+    await expect(forged).rejects.toThrow(/row-level security/);
+    expect((await attendanceRows(ctx.db, a.session.id)).map((row) => row.status)).toEqual(['present']);
+    expect(await ctx.db.selectFrom('grades').select('id').where('id', '=', a.grade.id).execute()).toHaveLength(1);
   });
 });
