@@ -1,3 +1,121 @@
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import type { Formation } from '../../../features/formations/formation.schemas';
+import { Badge } from '../../components/Badge';
+import { type Column, DataTable, Pagination } from '../../components/DataTable';
+import { ConfirmDialog } from '../../components/Dialog';
+import { SelectField } from '../../components/Field';
+import { FilterBar } from '../../components/FilterBar';
+import { PageHeader } from '../../components/PageHeader';
+import { SearchInput } from '../../components/SearchInput';
+import { ErrorState, Loading } from '../../components/States';
+import { useToast } from '../../components/Toast';
+import { describeError } from '../../lib/errors';
+import { useI18n } from '../../lib/i18n';
+import { useFormat } from '../../lib/organization';
+import { useUrlState } from '../../lib/url-state';
+import { useCanWrite } from '../auth/permissions';
+import { useProgramOptions } from '../programs/programs.api';
+import { formatDuration } from './duration';
+import { useDeleteFormation, useFormations } from './formations.api';
+
+const KEYS = ['q', 'program_id', 'category', 'is_active', 'sort', 'order', 'page'] as const;
+
 export function FormationsPage() {
-  return <p>FormationsPage</p>;
+  const { t } = useI18n();
+  const format = useFormat();
+  const toast = useToast();
+  const canWrite = useCanWrite();
+  const { values, update, reset } = useUrlState(KEYS, { sort: 'name', order: 'asc', page: '1' });
+  const formations = useFormations({ ...values, page_size: '25' });
+  const programs = useProgramOptions();
+  const remove = useDeleteFormation();
+  const [deleting, setDeleting] = useState<Formation | null>(null);
+
+  const columns: Column<Formation>[] = [
+    { key: 'code', header: t('common.code'), sortKey: 'code', render: (formation) => <span className="nowrap">{formation.code}</span> },
+    {
+      key: 'name', header: t('common.name'), sortKey: 'name',
+      render: (formation) => <><Link to={`/dashboard/formations/${formation.id}`}>{formation.name}</Link>{formation.subtitle && <span className="cell-sub">{formation.subtitle}</span>}</>,
+    },
+    { key: 'program', header: t('formations.program'), render: (formation) => formation.program_name ?? <span className="muted">{t('formations.no_program')}</span> },
+    { key: 'category', header: t('common.category'), sortKey: 'category', render: (formation) => formation.category ?? '—' },
+    { key: 'duration', header: t('formations.duration'), render: (formation) => formatDuration(formation, t, format) },
+    { key: 'price', header: t('formations.price'), sortKey: 'price', align: 'end', render: (formation) => <span className="nowrap">{format.money(formation.price, formation.currency)}</span> },
+    { key: 'sessions', header: t('formations.sessions'), align: 'end', render: (formation) => formation.session_count },
+    {
+      key: 'status', header: t('common.status'),
+      render: (formation) => (
+        <span className="nowrap">
+          <Badge tone={formation.is_active ? 'success' : 'neutral'}>{formation.is_active ? t('common.active') : t('common.inactive')}</Badge>
+          {formation.eligible_cpf && <> <Badge tone="accent">{t('formations.cpf')}</Badge></>}
+        </span>
+      ),
+    },
+  ];
+  if (canWrite) {
+    columns.push({
+      key: 'actions', header: <span className="visually-hidden">{t('common.actions')}</span>, align: 'end',
+      render: (formation) => (
+        <div className="row-actions">
+          <Link className="btn btn-small" to={`/dashboard/formations/${formation.id}/edit`} aria-label={`${t('common.edit')} ${formation.name}`}>{t('common.edit')}</Link>
+          <button type="button" className="btn btn-small" aria-label={`${t('common.delete')} ${formation.name}`} onClick={() => setDeleting(formation)}>{t('common.delete')}</button>
+        </div>
+      ),
+    });
+  }
+
+  return (
+    <>
+      <PageHeader title={t('formations.title')} actions={canWrite && <Link className="btn btn-primary" to="/dashboard/formations/new">+ {t('formations.new')}</Link>} />
+      <FilterBar label={t('common.filters')} onReset={reset} active={Boolean(values.q || values.program_id || values.category || values.is_active)}>
+        <SearchInput label={t('formations.search')} value={values.q} onChange={(q) => update({ q })} />
+        <SelectField label={t('formations.program')} value={values.program_id} onChange={(event) => update({ program_id: event.target.value })}>
+          <option value="">{t('common.all')}</option>
+          <option value="none">{t('formations.no_program')}</option>
+          {(programs.data ?? []).map((program) => <option key={program.id} value={program.id}>{program.name}</option>)}
+        </SelectField>
+        <SearchInput label={t('common.category')} value={values.category} onChange={(category) => update({ category })} />
+        <SelectField label={t('common.status')} value={values.is_active} onChange={(event) => update({ is_active: event.target.value })}>
+          <option value="">{t('common.all')}</option>
+          <option value="true">{t('common.active')}</option>
+          <option value="false">{t('common.inactive')}</option>
+        </SelectField>
+      </FilterBar>
+      {formations.isPending ? <Loading /> : formations.isError ? <ErrorState error={formations.error} onRetry={() => void formations.refetch()} /> : (
+        <>
+          <DataTable
+            caption={t('formations.title')}
+            columns={columns}
+            rows={formations.data.items}
+            rowKey={(formation) => formation.id}
+            sort={values.sort}
+            order={values.order as 'asc' | 'desc'}
+            onSort={(sort, order) => update({ sort, order })}
+            empty={t('formations.empty')}
+          />
+          <Pagination page={formations.data.page} pageSize={formations.data.page_size} total={formations.data.total} onPage={(page) => update({ page }, { keepPage: true })} />
+        </>
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={t('formations.delete_title')}
+          body={t('formations.delete_body', { name: deleting.name })}
+          confirmLabel={t('common.delete')}
+          pending={remove.isPending}
+          onClose={() => setDeleting(null)}
+          onConfirm={() => remove.mutate(deleting.id, {
+            onSuccess: () => {
+              toast.success(t('common.deleted'));
+              setDeleting(null);
+            },
+            onError: (error) => {
+              toast.error(describeError(error, t));
+              setDeleting(null);
+            },
+          })}
+        />
+      )}
+    </>
+  );
 }

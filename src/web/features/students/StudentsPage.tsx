@@ -1,3 +1,79 @@
+import { useState } from 'react';
+import { STUDENT_STATUSES, type Student } from '../../../features/students/student.schemas';
+import { Badge } from '../../components/Badge';
+import { type Column, DataTable, Pagination } from '../../components/DataTable';
+import { SelectField } from '../../components/Field';
+import { FilterBar } from '../../components/FilterBar';
+import { PageHeader } from '../../components/PageHeader';
+import { SearchInput } from '../../components/SearchInput';
+import { ErrorState, Loading } from '../../components/States';
+import { useI18n } from '../../lib/i18n';
+import { useUrlState } from '../../lib/url-state';
+import { useCanWrite } from '../auth/permissions';
+import { ImportDialog } from './ImportDialog';
+import { StudentFormDialog } from './StudentFormDialog';
+import { useStudents } from './students.api';
+
+const KEYS = ['q', 'status', 'sort', 'order', 'page'] as const;
+
 export function StudentsPage() {
-  return <p>StudentsPage</p>;
+  const { t } = useI18n();
+  const canWrite = useCanWrite();
+  const { values, update, reset } = useUrlState(KEYS, { sort: 'last_name', order: 'asc', page: '1' });
+  const students = useStudents({ ...values, page_size: '25' });
+  const [editing, setEditing] = useState<Student | 'new' | null>(null);
+  const [importing, setImporting] = useState(false);
+
+  const columns: Column<Student>[] = [
+    { key: 'number', header: t('students.number'), sortKey: 'student_number', render: (student) => <span className="nowrap">{student.student_number ?? '—'}</span> },
+    { key: 'last_name', header: t('common.name'), sortKey: 'last_name', render: (student) => <strong>{student.last_name} {student.first_name}</strong> },
+    { key: 'email', header: t('students.email'), sortKey: 'email', render: (student) => student.email ?? '—' },
+    { key: 'phone', header: t('students.phone'), render: (student) => <span className="nowrap">{student.phone ?? '—'}</span> },
+    { key: 'employer', header: t('students.employer'), render: (student) => student.employer ?? '—' },
+    { key: 'status', header: t('common.status'), sortKey: 'status', render: (student) => <Badge tone={student.status === 'active' ? 'success' : student.status === 'suspended' ? 'danger' : 'neutral'}>{t(`students.status.${student.status}`)}</Badge> },
+  ];
+  if (canWrite) {
+    columns.push({
+      key: 'actions', header: <span className="visually-hidden">{t('common.actions')}</span>, align: 'end',
+      render: (student) => <button type="button" className="btn btn-small" aria-label={`${t('common.edit')} ${student.first_name} ${student.last_name}`} onClick={() => setEditing(student)}>{t('common.edit')}</button>,
+    });
+  }
+
+  return (
+    <>
+      <PageHeader
+        title={t('students.title')}
+        actions={canWrite && (
+          <>
+            <button type="button" className="btn" onClick={() => setImporting(true)}>{t('students.import')}</button>
+            <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>+ {t('students.new')}</button>
+          </>
+        )}
+      />
+      <FilterBar label={t('common.filters')} onReset={reset} active={Boolean(values.q || values.status)}>
+        <SearchInput label={t('students.search')} value={values.q} onChange={(q) => update({ q })} />
+        <SelectField label={t('common.status')} value={values.status} onChange={(event) => update({ status: event.target.value })}>
+          <option value="">{t('common.all')}</option>
+          {STUDENT_STATUSES.map((status) => <option key={status} value={status}>{t(`students.status.${status}`)}</option>)}
+        </SelectField>
+      </FilterBar>
+      {students.isPending ? <Loading /> : students.isError ? <ErrorState error={students.error} onRetry={() => void students.refetch()} /> : (
+        <>
+          <DataTable
+            caption={t('students.title')}
+            columns={columns}
+            rows={students.data.items}
+            rowKey={(student) => student.id}
+            sort={values.sort}
+            order={values.order as 'asc' | 'desc'}
+            onSort={(sort, order) => update({ sort, order })}
+            empty={t('students.empty')}
+          />
+          <Pagination page={students.data.page} pageSize={students.data.page_size} total={students.data.total} onPage={(page) => update({ page }, { keepPage: true })} />
+        </>
+      )}
+      {editing && <StudentFormDialog student={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
+      {importing && <ImportDialog onClose={() => setImporting(false)} />}
+    </>
+  );
 }

@@ -192,7 +192,7 @@ export const en: Record<MessageKey, string> = {
   'sessions.tab.grades': 'Grades',
   'sessions.tabs': 'Session sections',
   'sessions.full': 'Full',
-  'sessions.unlimited': 'Unlimited',
+  'sessions.unlimited': 'Leave empty for unlimited seats.',
 
   'roster.enroll': 'Enroll a learner',
   'roster.search_student': 'Search a learner',
@@ -212,6 +212,11 @@ export const en: Record<MessageKey, string> = {
   'roster.cancelled': 'Enrollment cancelled.',
   'roster.promoted': '{names} moved from the waiting list to enrolled.',
   'roster.already': 'Already enrolled',
+  'roster.status.pending': 'Pending',
+  'roster.status.confirmed': 'Confirmed',
+  'roster.status.completed': 'Completed',
+  'roster.status.cancelled': 'Cancelled',
+  'roster.status.waitlisted': 'Waitlisted',
   'roster.student': 'Learner',
   'roster.enrolled_at': 'Enrolled on',
 

@@ -190,7 +190,7 @@ export const fr = {
   'sessions.tab.grades': 'Notes',
   'sessions.tabs': 'Sections de la session',
   'sessions.full': 'Complète',
-  'sessions.unlimited': 'Illimitée',
+  'sessions.unlimited': 'Laisser vide pour une capacité illimitée.',
 
   'roster.enroll': 'Inscrire un stagiaire',
   'roster.search_student': 'Rechercher un stagiaire',
@@ -210,6 +210,11 @@ export const fr = {
   'roster.cancelled': 'Inscription annulée.',
   'roster.promoted': '{names} passe(nt) de la liste d’attente aux inscrits.',
   'roster.already': 'Déjà inscrit',
+  'roster.status.pending': 'En attente',
+  'roster.status.confirmed': 'Confirmé',
+  'roster.status.completed': 'Terminé',
+  'roster.status.cancelled': 'Annulé',
+  'roster.status.waitlisted': 'En liste d’attente',
   'roster.student': 'Stagiaire',
   'roster.enrolled_at': 'Inscrit le',
 

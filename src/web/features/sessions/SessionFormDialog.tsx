@@ -1,0 +1,109 @@
+import { type FormEvent, useState } from 'react';
+import { SESSION_STATUSES, type Session, createSessionBody, updateSessionBody } from '../../../features/sessions/session.schemas';
+import { Dialog } from '../../components/Dialog';
+import { FormAlert, SelectField, TextField } from '../../components/Field';
+import { useToast } from '../../components/Toast';
+import { ApiError, type FieldErrors } from '../../lib/api';
+import { describeError } from '../../lib/errors';
+import { useI18n } from '../../lib/i18n';
+import { numberOrNull, textOrNull, validateWith } from '../../lib/validation';
+import { useFormationOptions } from '../formations/formations.api';
+import { useTrainerOptions } from '../users/users.api';
+import { useSaveSession } from './sessions.api';
+
+function readValues(form: FormData) {
+  const text = (name: string) => String(form.get(name) ?? '');
+  const time = (name: string) => text(name) || undefined;
+  return {
+    formation_id: text('formation_id'),
+    name: text('name'),
+    start_date: text('start_date'),
+    end_date: text('end_date'),
+    start_time: time('start_time'),
+    am_end_time: time('am_end_time'),
+    pm_start_time: time('pm_start_time'),
+    end_time: time('end_time'),
+    teacher_id: textOrNull(text('teacher_id')),
+    location: text('location'),
+    capacity_max: numberOrNull(text('capacity_max')),
+    status: text('status') || undefined,
+  };
+}
+
+export function SessionFormDialog({ session, defaultFormationId, onClose, onSaved }: {
+  session?: Session;
+  defaultFormationId?: string;
+  onClose: () => void;
+  onSaved?: (session: Session) => void;
+}) {
+  const { t, language } = useI18n();
+  const toast = useToast();
+  const formations = useFormationOptions();
+  const trainers = useTrainerOptions();
+  const save = useSaveSession();
+  const [fields, setFields] = useState<FieldErrors>({});
+  const [alert, setAlert] = useState<string | null>(null);
+  const formId = 'session-form';
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const checked = validateWith(session ? updateSessionBody : createSessionBody, readValues(new FormData(event.currentTarget)), language);
+    setAlert(null);
+    if (!checked.ok) {
+      setFields(checked.fields);
+      return;
+    }
+    setFields({});
+    save.mutate({ id: session?.id, values: checked.data }, {
+      onSuccess: (saved) => {
+        toast.success(session ? t('common.saved') : t('common.created'));
+        onClose();
+        onSaved?.(saved);
+      },
+      onError: (error) => {
+        if (error instanceof ApiError && error.status === 400) setFields(error.fields);
+        else setAlert(describeError(error, t));
+      },
+    });
+  }
+
+  return (
+    <Dialog
+      title={session ? t('sessions.edit') : t('sessions.new')}
+      onClose={onClose}
+      size="large"
+      footer={(
+        <>
+          <button type="button" className="btn" onClick={onClose}>{t('common.cancel')}</button>
+          <button type="submit" form={formId} className="btn btn-primary" disabled={save.isPending}>{save.isPending ? t('common.saving') : t('common.save')}</button>
+        </>
+      )}
+    >
+      <form id={formId} className="form" onSubmit={submit} noValidate>
+        <FormAlert message={alert} />
+        <div className="form-grid">
+          <SelectField label={t('sessions.formation')} name="formation_id" required defaultValue={session?.formation_id ?? defaultFormationId ?? ''} error={fields.formation_id}>
+            <option value="">—</option>
+            {(formations.data ?? []).map((formation) => <option key={formation.id} value={formation.id}>{formation.name} ({formation.code})</option>)}
+          </SelectField>
+          <TextField label={t('common.name')} name="name" required defaultValue={session?.name} error={fields.name} />
+          <TextField label={t('sessions.start_date')} name="start_date" type="date" required defaultValue={session?.start_date} error={fields.start_date} />
+          <TextField label={t('sessions.end_date')} name="end_date" type="date" required defaultValue={session?.end_date} error={fields.end_date} />
+          <TextField label={t('sessions.start_time')} name="start_time" type="time" defaultValue={session?.start_time.slice(0, 5) ?? '09:00'} error={fields.start_time} />
+          <TextField label={t('sessions.am_end_time')} name="am_end_time" type="time" defaultValue={session?.am_end_time.slice(0, 5) ?? '12:30'} error={fields.am_end_time} />
+          <TextField label={t('sessions.pm_start_time')} name="pm_start_time" type="time" defaultValue={session?.pm_start_time.slice(0, 5) ?? '13:30'} error={fields.pm_start_time} />
+          <TextField label={t('sessions.end_time')} name="end_time" type="time" defaultValue={session?.end_time.slice(0, 5) ?? '17:00'} error={fields.end_time} />
+          <SelectField label={t('sessions.teacher')} name="teacher_id" defaultValue={session?.teacher_id ?? ''} error={fields.teacher_id}>
+            <option value="">{t('sessions.no_teacher')}</option>
+            {(trainers.data ?? []).map((trainer) => <option key={trainer.id} value={trainer.id}>{trainer.full_name ?? trainer.email}</option>)}
+          </SelectField>
+          <TextField label={t('sessions.location')} name="location" defaultValue={session?.location ?? ''} error={fields.location} />
+          <TextField label={t('sessions.capacity_max')} name="capacity_max" inputMode="numeric" defaultValue={session?.capacity_max ?? ''} error={fields.capacity_max} hint={t('sessions.unlimited')} />
+          <SelectField label={t('common.status')} name="status" defaultValue={session?.status ?? 'planned'} error={fields.status}>
+            {SESSION_STATUSES.map((status) => <option key={status} value={status}>{t(`sessions.status.${status}`)}</option>)}
+          </SelectField>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
