@@ -72,6 +72,14 @@ export const MESSAGES = {
     fr: 'Le mot de passe doit contenir au moins 10 caractères.',
     en: 'The password must be at least 10 characters long.',
   },
+  text_has_nul_character: {
+    fr: 'Le texte contient un caractère nul (U+0000), qui n’est pas accepté.',
+    en: 'The text contains a NUL character (U+0000), which is not accepted.',
+  },
+  session_date_out_of_range: {
+    fr: 'La date doit être comprise entre 1900 et 2999.',
+    en: 'The date must be between 1900 and 2999.',
+  },
   late_minutes_exceed_half_day: {
     fr: 'Le retard ne peut pas dépasser la durée de la demi-journée.',
     en: 'Late minutes cannot exceed the length of the half-day.',

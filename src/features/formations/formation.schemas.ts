@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { i18nError } from '../../shared/i18n';
+import { MESSAGES, i18nError } from '../../shared/i18n';
 import { listResponse, money, optionalText, paginationQuery, queryBoolean, requiredText, timestamp } from '../../shared/schemas';
 
 export const formationCode = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ -');
@@ -10,6 +10,15 @@ export const DURATION_UNITS = ['hours', 'days', 'weeks', 'months'] as const;
 const durationHours = z.union([z.number(), z.string()])
   .transform((value) => String(value).trim().replace(',', '.'))
   .pipe(z.string().regex(/^\d{1,5}(\.\d{1,2})?$/, 'a non-negative number of hours with at most 2 decimals'));
+
+/** Postgres text cannot hold U+0000: refuse it as a field error rather than fail in the database. */
+function rejectNulCharacters(values: Record<string, unknown>, ctx: z.RefinementCtx) {
+  for (const [field, value] of Object.entries(values)) {
+    if (typeof value === 'string' && value.includes('\u0000')) {
+      ctx.addIssue({ code: 'custom', message: MESSAGES.text_has_nul_character.en, params: { i18n: 'text_has_nul_character' }, path: [field] });
+    }
+  }
+}
 
 const smallCount = (max: number) => z.number().int().min(0).max(max);
 
@@ -79,10 +88,14 @@ function ageRangeInOrder(values: { age_min?: number | null; age_max?: number | n
   return values.age_min == null || values.age_max == null || values.age_min <= values.age_max;
 }
 
-export const createFormationBody = formationFields.refine(ageRangeInOrder, i18nError('age_range_reversed', ['age_min']));
+export const createFormationBody = formationFields
+  .refine(ageRangeInOrder, i18nError('age_range_reversed', ['age_min']))
+  .superRefine(rejectNulCharacters);
 
 /** Partial update; the age range is checked again against the stored row by the service. */
-export const updateFormationBody = formationFields.partial().refine(ageRangeInOrder, i18nError('age_range_reversed', ['age_min']));
+export const updateFormationBody = formationFields.partial()
+  .refine(ageRangeInOrder, i18nError('age_range_reversed', ['age_min']))
+  .superRefine(rejectNulCharacters);
 
 export const FORMATION_SORTS = ['name', 'code', 'category', 'price', 'created_at', 'updated_at'] as const;
 
@@ -93,7 +106,7 @@ export const listFormationsQuery = paginationQuery.extend({
   category: z.string().trim().min(1).max(100).optional(),
   is_active: queryBoolean.optional(),
   q: z.string().trim().max(100).optional().describe('Searches the code and the name'),
-});
+}).superRefine(rejectNulCharacters);
 
 export const formationList = listResponse(formation);
 

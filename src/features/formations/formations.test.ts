@@ -108,6 +108,11 @@ describeApi('formations API', (ctx) => {
     expect(wrongTypes.statusCode).toBe(400);
     expect(fields(wrongTypes)).toEqual(['body.age_min', 'body.capacity_max', 'body.duration_hours', 'body.duration_unit', 'body.photo_url', 'body.price']);
 
+    const nul = await admin.post('/api/formations', { code: 'NUL', name: 'Nul', description: 'a\u0000b' });
+    expect(nul.statusCode).toBe(400);
+    expect(fields(nul)).toEqual(['body.description']);
+    expect((await admin.get('/api/formations?category=%00')).statusCode).toBe(400);
+
     const ages = await admin.post('/api/formations', { code: 'AGE', name: 'Âges', age_min: 30, age_max: 18 }, { 'accept-language': 'en' });
     expect(ages.statusCode).toBe(400);
     expect(ages.json().error.details.fields).toEqual([{ field: 'body.age_min', message: 'The minimum age must not exceed the maximum age.' }]);

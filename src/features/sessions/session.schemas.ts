@@ -12,6 +12,9 @@ export const SESSION_MAX_DAYS = 3660;
 export const TIME_FIELDS = ['start_time', 'am_end_time', 'pm_start_time', 'end_time'] as const;
 export type TimeField = (typeof TIME_FIELDS)[number];
 
+/** A session date: years 1900 to 2999 (beyond that it is a typo, and Postgres rejects year 0). */
+export const sessionDate = isoDate.refine((date) => date >= '1900-01-01' && date <= '2999-12-31', i18nError('session_date_out_of_range'));
+
 export const session = z.object({
   id: z.uuid(),
   organization_id: z.uuid(),
@@ -49,6 +52,15 @@ type ScheduleFields = {
   end_time?: string;
 };
 
+/** Postgres text cannot hold U+0000: refuse it as a field error rather than fail in the database. */
+function rejectNulCharacters(values: Record<string, unknown>, ctx: z.RefinementCtx) {
+  for (const [field, value] of Object.entries(values)) {
+    if (typeof value === 'string' && value.includes('\u0000')) {
+      ctx.addIssue({ code: 'custom', message: MESSAGES.text_has_nul_character.en, params: { i18n: 'text_has_nul_character' }, path: [field] });
+    }
+  }
+}
+
 function addI18nIssue(ctx: z.RefinementCtx, key: MessageKey, field: string) {
   ctx.addIssue({ code: 'custom', message: MESSAGES[key].en, params: { i18n: key }, path: [field] });
 }
@@ -85,8 +97,8 @@ function checkSchedule(values: ScheduleFields, ctx: z.RefinementCtx) {
 const sessionFields = z.object({
   formation_id: z.uuid(),
   name: requiredText(200),
-  start_date: isoDate,
-  end_date: isoDate,
+  start_date: sessionDate,
+  end_date: sessionDate,
   start_time: timeOfDay.optional(),
   am_end_time: timeOfDay.optional(),
   pm_start_time: timeOfDay.optional(),
@@ -97,8 +109,8 @@ const sessionFields = z.object({
   status: z.enum(SESSION_STATUSES).optional(),
 });
 
-export const createSessionBody = sessionFields.superRefine(checkSchedule);
-export const updateSessionBody = sessionFields.partial().superRefine(checkSchedule);
+export const createSessionBody = sessionFields.superRefine(checkSchedule).superRefine(rejectNulCharacters);
+export const updateSessionBody = sessionFields.partial().superRefine(checkSchedule).superRefine(rejectNulCharacters);
 
 export const SESSION_SORTS = ['start_date', 'end_date', 'name', 'status', 'created_at', 'updated_at'] as const;
 
@@ -109,10 +121,11 @@ export const listSessionsQuery = paginationQuery.extend({
     .describe('Sessions of the formations of this programme, or `none` for formations without a programme'),
   status: z.enum(SESSION_STATUSES).optional(),
   teacher_id: z.uuid().optional(),
-  from: isoDate.optional().describe('Sessions ending on or after this date'),
-  to: isoDate.optional().describe('Sessions starting on or before this date'),
+  from: sessionDate.optional().describe('Sessions ending on or after this date'),
+  to: sessionDate.optional().describe('Sessions starting on or before this date'),
   q: z.string().trim().max(100).optional().describe('Searches the session name and the formation name'),
-}).refine((query) => !query.from || !query.to || query.from <= query.to, i18nError('end_date_before_start', ['to']));
+}).refine((query) => !query.from || !query.to || query.from <= query.to, i18nError('end_date_before_start', ['to']))
+  .superRefine(rejectNulCharacters);
 
 export const sessionList = listResponse(session);
 

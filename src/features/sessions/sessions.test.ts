@@ -68,6 +68,13 @@ describeApi('sessions API', (ctx) => {
     expect(wrongTypes.statusCode).toBe(400);
     expect(fieldsOf(wrongTypes)).toEqual(['body.capacity_max', 'body.formation_id', 'body.start_date', 'body.start_time', 'body.status', 'body.teacher_id']);
     expect((await admin.post('/api/sessions', { ...base, capacity_max: 1e15 })).statusCode).toBe(400);
+    const outOfRange = await admin.post('/api/sessions', { ...base, start_date: '0000-01-01', end_date: '0000-01-02' });
+    expect(outOfRange.statusCode).toBe(400);
+    expect(fieldsOf(outOfRange)).toEqual(['body.end_date', 'body.start_date']);
+    const nul = await admin.post('/api/sessions', { ...base, name: 'a\u0000b' }, { 'accept-language': 'en' });
+    expect(nul.json().error.details.fields).toEqual([{ field: 'body.name', message: expect.stringContaining('NUL') }]);
+    expect((await admin.get('/api/sessions?q=%00')).statusCode).toBe(400);
+    expect((await admin.get('/api/sessions?from=0000-01-01')).statusCode).toBe(400);
 
     const reversed = await admin.post('/api/sessions', { ...base, end_date: '2026-05-01' }, { 'accept-language': 'en' });
     expect(reversed.statusCode).toBe(400);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { i18nError } from '../../shared/i18n';
+import { MESSAGES, i18nError } from '../../shared/i18n';
 import { listResponse, optionalText, paginationQuery, queryBoolean, timestamp } from '../../shared/schemas';
 
 export const USER_ROLES = ['admin', 'secretary', 'teacher', 'staff'] as const;
@@ -22,6 +22,15 @@ export const createdStaffUser = staffUser.extend({
     .describe('Only when the request named no password: shown once, to hand to the new user; it is not stored in clear'),
 });
 
+/** Postgres text cannot hold U+0000: refuse it as a field error rather than fail in the database. */
+function rejectNulCharacters(values: Record<string, unknown>, ctx: z.RefinementCtx) {
+  for (const [field, value] of Object.entries(values)) {
+    if (typeof value === 'string' && value.includes('\u0000')) {
+      ctx.addIssue({ code: 'custom', message: MESSAGES.text_has_nul_character.en, params: { i18n: 'text_has_nul_character' }, path: [field] });
+    }
+  }
+}
+
 export const staffEmail = z.string().trim().toLowerCase().max(254).pipe(z.email());
 
 export const createUserBody = z.object({
@@ -32,13 +41,13 @@ export const createUserBody = z.object({
     .refine((password) => password.length >= PASSWORD_MIN_LENGTH, i18nError('password_too_short'))
     .optional()
     .describe('At least 10 characters; when omitted, a temporary password is generated and returned once'),
-});
+}).superRefine(rejectNulCharacters);
 
 export const updateUserBody = z.object({
   full_name: optionalText(200).optional(),
   role: z.enum(USER_ROLES).optional(),
   is_active: z.boolean().optional().describe('false deactivates the account: it can no longer sign in'),
-});
+}).superRefine(rejectNulCharacters);
 
 export const USER_SORTS = ['email', 'full_name', 'role', 'created_at', 'updated_at'] as const;
 
@@ -47,7 +56,7 @@ export const listUsersQuery = paginationQuery.extend({
   role: z.enum(USER_ROLES).optional(),
   is_active: queryBoolean.optional(),
   q: z.string().trim().max(100).optional().describe('Searches the e-mail and the full name'),
-});
+}).superRefine(rejectNulCharacters);
 
 export const userList = listResponse(staffUser);
 

@@ -88,6 +88,8 @@ describeApi('staff accounts API', (ctx) => {
     const short = await admin.post('/api/users', { email: 'a@example.test', role: 'staff', password: '123456789' }, { 'accept-language': 'en' });
     expect(short.json().error.details.fields).toEqual([{ field: 'body.password', message: 'The password must be at least 10 characters long.' }]);
     expect((await admin.patch(`/api/users/${tenant.staff.id}`, { role: 'superuser' })).statusCode).toBe(400);
+    expect((await admin.patch(`/api/users/${tenant.staff.id}`, { full_name: 'a\u0000b' })).statusCode).toBe(400);
+    expect((await admin.get('/api/users?q=%00')).statusCode).toBe(400);
     expect((await admin.get('/api/users/not-a-uuid')).statusCode).toBe(400);
 
     // In the same organisation, and in another one: an e-mail names one login everywhere.
