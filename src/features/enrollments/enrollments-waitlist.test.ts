@@ -13,7 +13,7 @@ async function fullSession(db: Kysely<Database>, tenant: Tenant, admin: ApiClien
     organization_id: tenant.organization.id, formation_id: tenant.formation.id, name: 'Session Été',
     start_date: '2026-07-06', end_date: '2026-07-10', teacher_id: tenant.teacher.id, capacity_max: capacity,
   }).returningAll().executeTakeFirstOrThrow();
-  const enrollments: Array<{ id: string; status: string; waitlist_position: number | null; student_id: string }> = [];
+  const enrollments: Array<{ id: string; status: string; waitlist_position: number | null; session_id: string; student_id: string }> = [];
   for (let index = 0; index < learners; index += 1) {
     const student = await db.insertInto('students').values({
       organization_id: tenant.organization.id, first_name: 'Élève', last_name: `L${index}`, email: `l${index}@example.fr`, student_number: `W-${index}`,

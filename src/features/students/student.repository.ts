@@ -7,8 +7,9 @@ type StudentStatus = (typeof STUDENT_STATUSES)[number];
 
 export type NewStudent = CreateStudent & { student_number: string };
 
-const ACCENTED = 'àáâãäåçèéêëìíîïñòóôõöùúûüýÿ';
-const PLAIN = 'aaaaaaceeeeiiiinooooouuuuyy';
+// Capitals too: under a C collation lower() leaves non-ASCII letters as they are.
+const ACCENTED = 'àáâãäåçèéêëìíîïñòóôõöùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝŸ';
+const PLAIN = 'aaaaaaceeeeiiiinooooouuuuyyaaaaaaceeeeiiiinooooouuuuyy';
 
 /** Lower case without accents, so that a search for "helene" finds "Hélène". */
 export function foldForSearch(text: string): string {
