@@ -1,7 +1,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { likePattern } from '../../shared/database-errors';
-import type { CreateSession, ListSessionsQuery, UpdateSession } from './session.schemas';
+import type { CreateSession, ListSessionsQuery, ListTrainersQuery, UpdateSession } from './session.schemas';
 
 /** Statuses of an enrollment that holds a seat. */
 export const SEAT_HOLDING_STATUSES = ['pending', 'confirmed', 'completed'] as const;
@@ -90,6 +90,25 @@ export async function isEligibleTeacher(db: Kysely<Database>, organizationId: st
     .where('role', 'in', ['teacher', 'admin']).where('is_active', '=', true)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Active trainers (teacher or admin) of the organisation, by name then e-mail. */
+export async function listEligibleTeachers(db: Kysely<Database>, organizationId: string, query: ListTrainersQuery) {
+  let filtered = db.selectFrom('users').where('organization_id', '=', organizationId)
+    .where('role', 'in', ['teacher', 'admin']).where('is_active', '=', true);
+  if (query.q) {
+    const pattern = likePattern(query.q);
+    filtered = filtered.where((eb) => eb.or([eb('full_name', 'ilike', pattern), eb('email', 'ilike', pattern)]));
+  }
+  const total = await filtered.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const items = await filtered.select(['id', 'full_name', 'email', 'role'])
+    .orderBy('full_name', (ob) => ob.asc().nullsLast())
+    .orderBy('email')
+    .orderBy('id')
+    .limit(query.page_size)
+    .offset((query.page - 1) * query.page_size)
+    .execute();
+  return { items, total: Number(total.n) };
 }
 
 export async function insertSession(db: Kysely<Database>, organizationId: string, values: CreateSession) {

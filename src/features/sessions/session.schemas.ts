@@ -144,7 +144,23 @@ export const sessionHalfDay = z.object({
 export const sessionDayList = z.array(sessionHalfDay)
   .describe('Every half-day of the session from start_date to end_date: weekdays only unless include_weekends; half-days of zero minutes are left out');
 
+/** Who can be named as a session's trainer: active accounts with the role teacher or admin. */
+export const trainer = z.object({
+  id: z.uuid(),
+  full_name: z.string().nullable(),
+  email: z.string(),
+  role: z.enum(['teacher', 'admin']),
+});
+
+export const listTrainersQuery = paginationQuery.omit({ order: true }).extend({
+  page_size: z.coerce.number().int().min(1).max(200).default(200),
+  q: z.string().trim().max(100).optional().describe('Searches the name and the e-mail'),
+}).superRefine(rejectNulCharacters);
+
+export const trainerList = listResponse(trainer);
+
 export type Session = z.infer<typeof session>;
+export type ListTrainersQuery = z.infer<typeof listTrainersQuery>;
 export type CreateSession = z.infer<typeof createSessionBody>;
 export type UpdateSession = z.infer<typeof updateSessionBody>;
 export type ListSessionsQuery = z.infer<typeof listSessionsQuery>;

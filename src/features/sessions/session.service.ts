@@ -9,7 +9,7 @@ import { AppError, notFound } from '../../shared/errors';
 import { type Language, type MessageKey, message } from '../../shared/i18n';
 import { formatTimeOfDay, sessionHalfDays } from './session-days';
 import * as repository from './session.repository';
-import { type CreateSession, type ListSessionsQuery, SESSION_MAX_DAYS, type UpdateSession, scheduleIssue } from './session.schemas';
+import { type CreateSession, type ListSessionsQuery, type ListTrainersQuery, SESSION_MAX_DAYS, type UpdateSession, scheduleIssue } from './session.schemas';
 
 const CONSTRAINTS = {
   sessions_dates_check: { field: 'end_date', message: 'the end date must be on or after the start date' },
@@ -120,6 +120,15 @@ export async function deleteSession(trx: TenantTransaction, actor: Actor, id: st
     throw new AppError('HAS_DEPENDENTS', `${described.join(', ')} still depend on this session: remove them or cancel the session instead`, { dependents });
   }
   if ((await repository.deleteSession(trx, actor.organizationId, id)) === 0) throw notFound('session');
+}
+
+/**
+ * The accounts a session can name as trainer, for pickers and filters: every staff member may
+ * read their colleagues (docs/permissions.md), whereas /api/users is for administrators.
+ */
+export async function listTrainers(trx: TenantTransaction, actor: Actor, query: ListTrainersQuery) {
+  const { items, total } = await repository.listEligibleTeachers(trx, actor.organizationId, query);
+  return { items: items.map((row) => ({ ...row, role: row.role as 'teacher' | 'admin' })), total, page: query.page, page_size: query.page_size };
 }
 
 /** The session's addressable half-days (see session-days.ts). */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { actorOf, inTenant } from '../../server/request-context';
 import { errorResponse, idParams } from '../../shared/schemas';
 import * as service from './session.service';
-import { createSessionBody, listSessionsQuery, session, sessionDayList, sessionDaysQuery, sessionList, updateSessionBody } from './session.schemas';
+import { createSessionBody, listSessionsQuery, listTrainersQuery, session, sessionDayList, sessionDaysQuery, sessionList, trainerList, updateSessionBody } from './session.schemas';
 
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse };
 
@@ -11,6 +11,15 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/sessions', {
     schema: { tags: ['sessions'], summary: 'List sessions (a teacher sees only their own)', querystring: listSessionsQuery, response: { 200: sessionList, ...errors } },
   }, (request) => inTenant(request, (trx, auth) => service.listSessions(trx, actorOf(auth), request.query)));
+
+  app.get('/api/sessions/trainers', {
+    schema: {
+      tags: ['sessions'],
+      summary: 'List who can be a session’s trainer (active teachers and administrators), for every staff role',
+      querystring: listTrainersQuery,
+      response: { 200: trainerList, ...errors },
+    },
+  }, (request) => inTenant(request, (trx, auth) => service.listTrainers(trx, actorOf(auth), request.query)));
 
   app.get('/api/sessions/:id', {
     schema: { tags: ['sessions'], summary: 'Get a session', params: idParams, response: { 200: session, ...errors } },
