@@ -17,7 +17,7 @@ export default defineConfig({
     outDir: path.join(root, 'dist/web'),
     emptyOutDir: true,
     sourcemap: false,
-    chunkSizeWarningLimit: 400,
+    chunkSizeWarningLimit: 600,
   },
   server: {
     port: Number(process.env.EDUZEN_WEB_PORT ?? 5173),

@@ -16,7 +16,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import type { DatabaseHandle } from '../../src/db/connect';
 import { buildApp } from '../../src/server/app';
@@ -93,12 +93,14 @@ export function describeBrowser(title: string, body: (ctx: BrowserContextHandle)
     let browser: Browser | undefined;
     let baseUrl = '';
     const contexts: BrowserContext[] = [];
+    const pages: Page[] = [];
     async function newContextPage(options: { viewport?: { width: number; height: number }; language?: 'fr' | 'en' } = {}): Promise<Page> {
       const context = await browser!.newContext({ viewport: options.viewport ?? { width: 1366, height: 860 }, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
       contexts.push(context);
       if (options.language === 'en') await context.addInitScript(() => localStorage.setItem('eduzen.language', 'en'));
       const page = await context.newPage();
       page.setDefaultTimeout(10_000);
+      pages.push(page);
       return page;
     }
     const ctx: BrowserContextHandle = {
@@ -125,6 +127,16 @@ export function describeBrowser(title: string, body: (ctx: BrowserContextHandle)
       ({ handle } = await openMigratedDatabase('embedded'));
       ({ app, baseUrl } = await startDashboardServer(handle));
       browser = await launchChromium();
+    });
+    // A failed test leaves a picture of each page it opened, to see what the user would have seen.
+    afterEach(async (context) => {
+      if (context.task.result?.state === 'fail') {
+        const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+        for (const [index, page] of pages.entries()) {
+          if (!page.isClosed()) await screenshot(page, `failed-${name}-${index}`).catch(() => {});
+        }
+      }
+      pages.length = 0;
     });
     afterAll(async () => {
       for (const context of contexts) await context.close().catch(() => {});

@@ -106,7 +106,7 @@ function FormationForm({ formation }: { formation?: Formation }) {
           <legend>{t('formations.section.general')}</legend>
           <div className="form-grid">
             <TextField label={t('common.code')} name="code" required defaultValue={f('code')} error={fields.code} />
-            <SelectField label={t('formations.program')} name="program_id" defaultValue={f('program_id')} error={fields.program_id}>
+            <SelectField key={programs.data ? 'program-loaded' : 'program-loading'} label={t('formations.program')} name="program_id" defaultValue={f('program_id')} error={fields.program_id}>
               <option value="">{t('formations.no_program')}</option>
               {(programs.data ?? []).map((program) => <option key={program.id} value={program.id}>{program.name}</option>)}
             </SelectField>

@@ -82,7 +82,7 @@ export function SessionFormDialog({ session, defaultFormationId, onClose, onSave
       <form id={formId} className="form" onSubmit={submit} noValidate>
         <FormAlert message={alert} />
         <div className="form-grid">
-          <SelectField label={t('sessions.formation')} name="formation_id" required defaultValue={session?.formation_id ?? defaultFormationId ?? ''} error={fields.formation_id}>
+          <SelectField key={formations.data ? 'formation-loaded' : 'formation-loading'} label={t('sessions.formation')} name="formation_id" required defaultValue={session?.formation_id ?? defaultFormationId ?? ''} error={fields.formation_id}>
             <option value="">—</option>
             {(formations.data ?? []).map((formation) => <option key={formation.id} value={formation.id}>{formation.name} ({formation.code})</option>)}
           </SelectField>
@@ -93,7 +93,7 @@ export function SessionFormDialog({ session, defaultFormationId, onClose, onSave
           <TextField label={t('sessions.am_end_time')} name="am_end_time" type="time" defaultValue={session?.am_end_time.slice(0, 5) ?? '12:30'} error={fields.am_end_time} />
           <TextField label={t('sessions.pm_start_time')} name="pm_start_time" type="time" defaultValue={session?.pm_start_time.slice(0, 5) ?? '13:30'} error={fields.pm_start_time} />
           <TextField label={t('sessions.end_time')} name="end_time" type="time" defaultValue={session?.end_time.slice(0, 5) ?? '17:00'} error={fields.end_time} />
-          <SelectField label={t('sessions.teacher')} name="teacher_id" defaultValue={session?.teacher_id ?? ''} error={fields.teacher_id}>
+          <SelectField key={trainers.data ? 'trainer-loaded' : 'trainer-loading'} label={t('sessions.teacher')} name="teacher_id" defaultValue={session?.teacher_id ?? ''} error={fields.teacher_id}>
             <option value="">{t('sessions.no_teacher')}</option>
             {(trainers.data ?? []).map((trainer) => <option key={trainer.id} value={trainer.id}>{trainer.full_name ?? trainer.email}</option>)}
           </SelectField>
