@@ -12,14 +12,12 @@ import type { TenantClaims, TenantTransaction } from '../db/tenant';
 import { withTenant } from '../db/tenant';
 import { findActiveStaffMember } from '../features/auth/auth.repository';
 import { verifyToken } from '../features/auth/token';
-import type { Actor } from '../shared/actor';
+import type { Actor, StaffRole } from '../shared/actor';
 import { AppError } from '../shared/errors';
 import { type Language, preferredLanguage } from '../shared/i18n';
 
 export const SESSION_COOKIE = 'eduzen_session';
 export const CSRF_HEADER = 'x-csrf-token';
-
-import type { StaffRole } from '../shared/actor';
 
 export type { StaffRole };
 
