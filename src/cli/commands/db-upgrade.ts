@@ -69,11 +69,12 @@ database indexes are built plainly. EDUZEN_UPGRADE_PAUSE_AT=<checkpoint> stops a
     return withDatabase(context, async (handle, config) => {
       out(`upgrading the ${handle.engine} database at ${handle.location}`);
       const dryRun = context.values['dry-run'] === true;
+      const checkpoint = checkpointHook(context.env, context.stderr);
       const result = await runUpgrade(handle, {
         remedies,
         lockTimeoutMs,
         batchSize,
-        checkpoint: checkpointHook(context.env, context.stderr),
+        checkpoint,
         log: out,
         progressStream: context.stderr,
         beforeChanges: async (plan) => {
@@ -95,6 +96,7 @@ database indexes are built plainly. EDUZEN_UPGRADE_PAUSE_AT=<checkpoint> stops a
             const backup = await backupDatabase(handle, { databaseUrl: config.databaseUrl, file: stringOption(context, 'backup-file'), env: context.env });
             out(`backup: ${backup.method} (${backup.reason}) → ${backup.file}, ${backup.bytes} bytes in ${Math.round(backup.ms)} ms`);
           }
+          await checkpoint('after:backup');
         },
       }).catch((error) => {
         if (error instanceof DryRunDone) return { outcome: 'dry-run' as const };
@@ -104,7 +106,9 @@ database indexes are built plainly. EDUZEN_UPGRADE_PAUSE_AT=<checkpoint> stops a
         case 'dry-run':
           return 0;
         case 'already-upgraded':
-          out('the database is already upgraded: nothing to do');
+          out(result.applied.length > 0
+            ? `the database was already upgraded: applied ${result.applied.length} later migration(s)`
+            : 'the database is already upgraded: nothing to do');
           return 0;
         case 'fresh':
           out(`the database was empty: applied ${result.applied.length} migration(s) instead`);

@@ -13,7 +13,6 @@ const COPY_LINE = /^COPY (.+) FROM stdin;$/;
 export async function restoreLogicalBackup(databaseUrl: string, file: string): Promise<{ rows: number }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
   let pending = '';
   let rows = 0;
   let copy: ReturnType<typeof copyFrom> | null = null;
@@ -24,6 +23,8 @@ export async function restoreLogicalBackup(databaseUrl: string, file: string): P
   };
   try {
     await client.query('begin');
+    // Created only now: lines read before iteration starts would be lost.
+    const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
     for await (const line of lines) {
       if (copy) {
         if (line === '\\.') {

@@ -23,7 +23,7 @@ export type UpgradeRequest = {
 };
 
 export type UpgradeOutcome =
-  | { outcome: 'already-upgraded'; detection: Detection }
+  | { outcome: 'already-upgraded'; detection: Detection; applied: string[] }
   | { outcome: 'fresh'; detection: Detection; applied: string[] }
   | { outcome: 'blocked'; detection: Detection; blockers: Blocker[] }
   | { outcome: 'upgraded'; detection: Detection; blockers: Blocker[]; report: ExecuteReport; preflightMs: number };
@@ -35,7 +35,10 @@ export class UpgradeRefused extends Error {
 export async function runUpgrade(handle: DatabaseHandle, request: UpgradeRequest): Promise<UpgradeOutcome> {
   const log = request.log ?? (() => {});
   const detection = await detectState(handle.db);
-  if (detection.state === 'upgraded') return { outcome: 'already-upgraded', detection };
+  if (detection.state === 'upgraded') {
+    // A kill between the finalize phase and the later migrations leaves only those to apply.
+    return { outcome: 'already-upgraded', detection, applied: await migrate(handle.db, { log }) };
+  }
   if (detection.state === 'unknown') {
     throw new UpgradeRefused(`the database is in no state EDUZEN knows how to upgrade:\n  - ${detection.reasons.join('\n  - ')}`);
   }

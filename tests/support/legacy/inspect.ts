@@ -56,7 +56,7 @@ export async function databaseFingerprint(databaseUrl: string): Promise<string> 
       `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
        where n.nspname = 'public' and c.relkind = 'r' order by 1`,
     )).rows.map((row) => row.name as string);
-    const parts = [`schemas:${(await client.query(`select string_agg(nspname, ',' order by nspname) as s from pg_namespace`)).rows[0].s}`];
+    const parts = [`schemas:${(await client.query(`select string_agg(nspname, ',' order by nspname) as s from pg_namespace where nspname not like 'pg\_%temp\_%'`)).rows[0].s}`];
     for (const table of tables) {
       const result = await client.query(
         `select count(*) as n, coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)::text as h from public."${table}" t`,
