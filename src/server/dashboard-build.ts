@@ -87,12 +87,21 @@ export async function ensureDashboardBuilt(options: { log?: (line: string) => vo
     const { build } = await import('vite');
     // Built beside the live copy, then swapped in, so a running server never sees half a build.
     const staging = `${DASHBOARD_DIR}.staging-${process.pid}`;
-    await build({
-      configFile: path.join(PROJECT_ROOT, 'vite.config.ts'),
-      logLevel: 'warn',
-      mode: 'production',
-      build: { outDir: staging, emptyOutDir: true },
-    });
+    // Vite takes process.env.NODE_ENV for the bundle: under Vitest it is 'test', which would ship
+    // React's development build. The dashboard is always built for production.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({
+        configFile: path.join(PROJECT_ROOT, 'vite.config.ts'),
+        logLevel: 'warn',
+        mode: 'production',
+        build: { outDir: staging, emptyOutDir: true },
+      });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     await writeFile(path.join(staging, '.build-hash'), `${hash}\n`);
     const previous = `${DASHBOARD_DIR}.previous-${process.pid}`;
     if (existsSync(DASHBOARD_DIR)) await rename(DASHBOARD_DIR, previous);

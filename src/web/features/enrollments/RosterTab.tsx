@@ -119,7 +119,7 @@ function EnrollPanel({ sessionId, enrolledIds }: { sessionId: string; enrolledId
         <SearchInput label={t('roster.search_student')} value={q} onChange={setQ} />
         <p className="field-hint">{t('roster.search_hint')}</p>
         {q.trim().length >= 2 && (search.isPending ? <Loading /> : search.isError ? <ErrorState error={search.error} /> : (
-          <ul className="list" aria-label={t('roster.search_student')}>
+          <ul className="list" aria-label={t('common.search')}>
             {search.data.items.length === 0 && <li className="muted">{t('roster.no_match')}</li>}
             {search.data.items.map((student) => {
               const name = fullName(student);

@@ -1,0 +1,64 @@
+/**
+ * Scenario 2: a user of a second organisation sees none of the first one's data, and its session
+ * URL is a not-found page. Scenario 5: a teacher sees only their own sessions and cannot reach
+ * /dashboard/users.
+ */
+import { expect, it } from 'vitest';
+import { describeBrowser, screenshot } from '../support/browser';
+import { createStaff, createTenant } from '../support/factories';
+
+describeBrowser('what each user can see', (ctx) => {
+  it('shows a second organisation none of the first one’s data, and a not-found page for its session', async () => {
+    const first = await createTenant(ctx.db);
+    await ctx.db.updateTable('sessions').set({ name: 'Session confidentielle A' }).where('id', '=', first.session.id).execute();
+    await ctx.db.updateTable('programs').set({ name: 'Programme confidentiel A' }).where('id', '=', first.program.id).execute();
+    const second = await createTenant(ctx.db);
+    const page = await ctx.pageAs(second.admin);
+
+    await page.goto(ctx.url('/dashboard/sessions'));
+    await page.getByRole('link', { name: 'Session test', exact: true }).waitFor();
+    expect(await page.getByText('Session confidentielle A').count()).toBe(0);
+    await page.goto(ctx.url('/dashboard/programs'));
+    await page.getByRole('link', { name: 'Programme test', exact: true }).waitFor();
+    expect(await page.getByText('Programme confidentiel A').count()).toBe(0);
+    await page.goto(ctx.url('/dashboard/students'));
+    await page.getByRole('heading', { name: 'Stagiaires', level: 1 }).waitFor();
+    expect(await page.getByRole('row').count()).toBe(2);
+
+    await page.goto(ctx.url(`/dashboard/sessions/${first.session.id}`));
+    await page.getByRole('heading', { name: 'Page introuvable' }).waitFor();
+    expect(await page.getByText('Session confidentielle A').count()).toBe(0);
+    await screenshot(page, 'not-found-other-organisation');
+    await page.goto(ctx.url(`/dashboard/formations/${first.formation.id}`));
+    await page.getByRole('heading', { name: 'Page introuvable' }).waitFor();
+  });
+
+  it('shows a teacher only their own sessions and no users page', async () => {
+    const tenant = await createTenant(ctx.db);
+    const otherTeacher = await createStaff(ctx.db, tenant.organization.id, 'teacher', { fullName: 'Autre Formateur' });
+    await ctx.db.updateTable('sessions').set({ name: 'Ma session' }).where('id', '=', tenant.session.id).execute();
+    const other = await ctx.db.insertInto('sessions').values({
+      organization_id: tenant.organization.id, formation_id: tenant.formation.id, name: 'Session d’un collègue',
+      start_date: '2026-04-06', end_date: '2026-04-07', teacher_id: otherTeacher.id, capacity_max: 8,
+    }).returning('id').executeTakeFirstOrThrow();
+    const page = await ctx.pageAs(tenant.teacher);
+
+    await page.goto(ctx.url('/dashboard/sessions'));
+    await page.getByRole('link', { name: 'Ma session', exact: true }).waitFor();
+    expect(await page.getByText('Session d’un collègue').count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Nouvelle session/ }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Utilisateurs' }).count()).toBe(0);
+    await screenshot(page, 'teacher-sessions');
+
+    await page.goto(ctx.url(`/dashboard/sessions/${other.id}`));
+    await page.getByRole('heading', { name: 'Page introuvable' }).waitFor();
+    await page.goto(ctx.url('/dashboard/users'));
+    await page.getByRole('heading', { name: 'Page introuvable' }).waitFor();
+    expect(await page.getByRole('table').count()).toBe(0);
+
+    // A teacher marks attendance on their own session.
+    await page.goto(ctx.url(`/dashboard/sessions/${tenant.session.id}/attendance`));
+    await page.getByRole('button', { name: /Camille Martin, 2 mars 2026 Après-midi : Non renseigné/ }).click();
+    await page.getByRole('button', { name: /Camille Martin, 2 mars 2026 Après-midi : Présent/ }).waitFor();
+  });
+});
