@@ -52,7 +52,9 @@ export function toAppError(error: unknown, request: FastifyRequest): AppError {
       constraint: fastifyError.constraint,
     });
   }
-  if (fastifyError.code === '23514' || fastifyError.code === '22P02' || fastifyError.code === '22007' || fastifyError.code === '22008') {
+  // A check violation (23514) or any data exception (class 22: out-of-range numbers, bad dates,
+  // NUL characters, over-long text…) comes from a value the client sent.
+  if (fastifyError.code === '23514' || (typeof fastifyError.code === 'string' && /^22[0-9A-Z]{3}$/.test(fastifyError.code))) {
     return new AppError('VALIDATION_FAILED', fastifyError.message, { constraint: fastifyError.constraint });
   }
   if (fastifyError.code === '42501') return new AppError('FORBIDDEN', 'not allowed');

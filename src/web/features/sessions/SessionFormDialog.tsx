@@ -8,8 +8,7 @@ import { describeError } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
 import { numberOrNull, textOrNull, validateWith } from '../../lib/validation';
 import { useFormationOptions } from '../formations/formations.api';
-import { useTrainerOptions } from '../users/users.api';
-import { useSaveSession } from './sessions.api';
+import { useSaveSession, useTrainerOptions } from './sessions.api';
 
 function readValues(form: FormData) {
   const text = (name: string) => String(form.get(name) ?? '');

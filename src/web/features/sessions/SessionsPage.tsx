@@ -12,10 +12,9 @@ import { useUrlState } from '../../lib/url-state';
 import { useCanWrite, useRole } from '../auth/permissions';
 import { useFormationOptions } from '../formations/formations.api';
 import { useProgramOptions } from '../programs/programs.api';
-import { useTrainerOptions } from '../users/users.api';
 import { SessionFormDialog } from './SessionFormDialog';
 import { SessionsTable } from './SessionsTable';
-import { useSessions } from './sessions.api';
+import { useSessions, useTrainerOptions } from './sessions.api';
 
 const KEYS = ['q', 'formation_id', 'program_id', 'status', 'teacher_id', 'from', 'to', 'sort', 'order', 'page'] as const;
 

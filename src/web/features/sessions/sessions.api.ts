@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type CreateSession, type UpdateSession, session, sessionDayList, sessionList } from '../../../features/sessions/session.schemas';
+import { type CreateSession, type UpdateSession, session, sessionDayList, sessionList, trainerList } from '../../../features/sessions/session.schemas';
 import { queryString, request, requestVoid } from '../../lib/api';
 
 export type SessionListParams = {
@@ -20,6 +20,16 @@ export function useSession(id: string) {
   return useQuery({
     queryKey: ['sessions', 'one', id],
     queryFn: ({ signal }) => request('GET', `/api/sessions/${id}`, session, { signal }),
+  });
+}
+
+/** Who can run a session (active trainers and administrators), for pickers and filters; readable by every role. */
+export function useTrainerOptions() {
+  return useQuery({
+    queryKey: ['sessions', 'trainers'],
+    queryFn: ({ signal }) => request('GET', '/api/sessions/trainers', trainerList, { signal }),
+    staleTime: 60_000,
+    select: (list) => list.items,
   });
 }
 

@@ -12,17 +12,6 @@ export function useUsers(params: UserListParams) {
   });
 }
 
-/** Staff who can run a session (trainers and administrators), for pickers and filters. */
-export function useTrainerOptions() {
-  return useQuery({
-    queryKey: ['users', 'trainers'],
-    queryFn: ({ signal }) => request('GET', '/api/users?page_size=200&sort=full_name&is_active=true', userList, { signal }),
-    staleTime: 60_000,
-    retry: false,
-    select: (list) => list.items.filter((user) => user.role === 'teacher' || user.role === 'admin'),
-  });
-}
-
 export function useCreateUser() {
   const queryClient = useQueryClient();
   return useMutation({
