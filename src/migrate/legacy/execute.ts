@@ -11,7 +11,7 @@ import { ensureHistoryTable, migrate } from '../runner';
 import type { CheckpointHook } from './checkpoints';
 import { type Phase, type UpgradeStep, backfillBatchSql } from './plan';
 import { CARRIED_TABLES } from './legacy-shape';
-import { lockTablesSql } from './target-sql';
+import { type IndexBuild, LOCKED_TABLES, lockTablesNowaitSql, lockTablesSql } from './target-sql';
 
 // biome-ignore lint: works on any database
 type AnyDb = Kysely<any>;
@@ -41,8 +41,9 @@ export async function executePlan(db: AnyDb, steps: UpgradeStep[], options: Exec
   const started = performance.now();
   const phases: PhaseTiming[] = [];
   for (const [index, step] of steps.entries()) {
+    if (step.kind === 'index' && steps[index - 1]?.kind === 'index') continue;
     const first = steps[index - 1]?.phase !== step.phase;
-    const last = steps[index + 1]?.phase !== step.phase;
+    const last = step.kind === 'index' || steps[index + 1]?.phase !== step.phase;
     if (first) {
       await options.checkpoint(`before:${step.phase}`);
       phases.push({ phase: step.phase, ms: 0, lockHeldMs: 0, lockAttempts: 0 });
@@ -50,7 +51,13 @@ export async function executePlan(db: AnyDb, steps: UpgradeStep[], options: Exec
     }
     const timing = phases.at(-1)!;
     const stepStarted = performance.now();
-    await runStep(db, step, options, timing);
+    if (step.kind === 'index') {
+      const builds: IndexBuild[] = [];
+      for (let next = index; steps[next]?.kind === 'index'; next += 1) builds.push((steps[next] as { index: IndexBuild }).index);
+      await buildIndexes(db, builds, options);
+    } else {
+      await runStep(db, step, options, timing);
+    }
     timing.ms += performance.now() - stepStarted;
     if (last) {
       options.log(`${step.phase}: done in ${Math.round(timing.ms)} ms${timing.lockAttempts > 0 ? `, exclusive lock held ${timing.lockHeldMs.toFixed(1)} ms` : ''}`);
@@ -72,7 +79,7 @@ async function runStep(db: AnyDb, step: UpgradeStep, options: ExecuteOptions, ti
     case 'backfill':
       return runBackfill(db, step, options);
     case 'index':
-      return buildIndex(db, step.index, options);
+      return buildIndexes(db, [step.index], options);
     case 'validate':
       return validateConstraints(db, options);
     case 'migrate': {
@@ -97,10 +104,11 @@ async function runTransaction(
       await db.transaction().execute(async (trx: Transaction<unknown>) => {
         await sql.raw(`set local lock_timeout = '${options.lockTimeoutMs}ms'`).execute(trx);
         if (exclusive) {
-          await sql.raw(lockTablesSql()).execute(trx);
+          await lockAll(trx, options.lockTimeoutMs);
           lockedAt = performance.now();
         }
-        for (const statement of statements) await sql.raw(statement).execute(trx);
+        // One round trip for the whole phase: the exclusive lock is held for the server's work only.
+        if (statements.length > 0) await sql.raw(statements.join(';\n')).execute(trx);
         await options.checkpoint(`in:${phase}`);
       });
       if (exclusive) {
@@ -147,7 +155,27 @@ async function runBackfill(db: AnyDb, step: Extract<UpgradeStep, { kind: 'backfi
   progress.finish(`  backfill ${table}: ${updated} of ${done} rows filled`);
 }
 
-async function buildIndex(db: AnyDb, index: { table: string; name: string; definition: string }, options: ExecuteOptions): Promise<void> {
+/**
+ * Builds indexes on two tables at a time: CONCURRENTLY builds of plain indexes on different
+ * tables do not wait for each other (two on one table would deadlock on its lock).
+ */
+async function buildIndexes(db: AnyDb, builds: IndexBuild[], options: ExecuteOptions): Promise<void> {
+  const tables = [...new Set(builds.map((build) => build.table))];
+  const queue = tables.map((table) => builds.filter((build) => build.table === table));
+  const workers = options.engine === 'postgres' ? 2 : 1;
+  await Promise.all(
+    Array.from({ length: workers }, () =>
+      db.connection().execute(async (connection) => {
+        await sql.raw(`set maintenance_work_mem = '256MB'`).execute(connection);
+        for (let group = queue.shift(); group; group = queue.shift()) {
+          for (const index of group) await buildIndex(connection, index, options);
+        }
+      }),
+    ),
+  );
+}
+
+async function buildIndex(db: AnyDb, index: IndexBuild, options: ExecuteOptions): Promise<void> {
   const concurrently = options.engine === 'postgres' ? 'CONCURRENTLY ' : '';
   const state = await sql<{ valid: boolean }>`
     select x.indisvalid as valid from pg_index x where x.indexrelid = to_regclass(${`public.${index.name}`})`.execute(db);
@@ -194,6 +222,32 @@ async function withLockRetries<T>(options: ExecuteOptions, label: string, work: 
       await new Promise((resolve) => setTimeout(resolve, Math.min(100 * attempt, 2000)));
     }
   }
+}
+
+/**
+ * Takes every exclusive lock at once with NOWAIT, again and again for up to the lock timeout:
+ * while it tries, it holds nothing, so it can neither queue traffic behind it nor deadlock with
+ * a statement that locks the same tables in another order. Only then does it queue (bounded by
+ * the lock timeout) so that a steady stream of traffic cannot starve it.
+ */
+async function lockAll(trx: Transaction<unknown>, lockTimeoutMs: number): Promise<void> {
+  const existing = (await sql<{ name: string }>`
+    select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relname = any (${LOCKED_TABLES})`.execute(trx)).rows.map((row) => row.name);
+  const deadline = performance.now() + lockTimeoutMs;
+  while (performance.now() < deadline) {
+    await sql.raw('savepoint eduzen_lock').execute(trx);
+    try {
+      await sql.raw(lockTablesNowaitSql(existing)).execute(trx);
+      await sql.raw('release savepoint eduzen_lock').execute(trx);
+      return;
+    } catch (error) {
+      if (!isLockTimeout(error)) throw error;
+      await sql.raw('rollback to savepoint eduzen_lock').execute(trx);
+      await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8));
+    }
+  }
+  await sql.raw(lockTablesSql()).execute(trx);
 }
 
 function isLockTimeout(error: unknown): boolean {

@@ -24,6 +24,11 @@ const NEW_TABLES = ['programs', 'change_log'];
 /** Tables the upgrade locks, parents first, so that it never deadlocks with itself. */
 export const LOCKED_TABLES = ['organizations', 'users', 'students', 'programs', 'formations', 'program_sessions', 'sessions', 'enrollments', 'attendance', 'grades'];
 
+/** All the upgrade's tables in one statement, failing at once if any is busy. */
+export function lockTablesNowaitSql(existing: string[]): string {
+  return `lock table ${LOCKED_TABLES.filter((table) => existing.includes(table)).map((table) => `public.${table}`).join(', ')} in access exclusive mode nowait`;
+}
+
 export function lockTablesSql(): string {
   return `do $$
 declare

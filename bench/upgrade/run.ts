@@ -1,0 +1,103 @@
+/**
+ * Benchmark of `eduzen db upgrade` on the server engine: a legacy database of 100k sessions,
+ * 1M enrollments, 1M attendance rows and 500k grades, and one 10× smaller, each upgraded
+ * several times (fresh clones), against a copy-based migration of the same data.
+ *
+ *   npm run bench:upgrade              (REPEAT=3 by default; SIZES=large,small)
+ */
+import { randomUUID } from 'node:crypto';
+import { connect } from '../../src/db/connect';
+import { runUpgrade } from '../../src/migrate/legacy/upgrade';
+import { backupDatabase } from '../../src/migrate/backup';
+import { startPostgresServer } from '../../tests/support/postgres-server';
+import { type LegacySize, buildLegacyDatabase, cloneDatabase } from '../../tests/support/legacy/builder';
+import { runCopyMigration } from './copy-migration';
+
+const SIZES: Record<string, LegacySize> = {
+  large: { organizations: 20, sessions: 100_000, enrollmentsPerSession: 10, attendancePerSession: 10, gradesPerSession: 5 },
+  small: { organizations: 20, sessions: 10_000, enrollmentsPerSession: 10, attendancePerSession: 10, gradesPerSession: 5 },
+};
+const REPEAT = Number(process.env.REPEAT ?? 3);
+
+type Run = Record<string, number>;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function upgradeOnce(url: string): Promise<Run> {
+  const handle = await connect({ engine: 'postgres', databaseUrl: url, poolSize: 4 });
+  try {
+    const result = await runUpgrade(handle, {
+      remedies: { orphanSessions: 'placeholder', reversedDates: 'swap' },
+      progressStream: { isTTY: false, write: () => true } as unknown as NodeJS.WritableStream,
+    });
+    if (result.outcome !== 'upgraded') throw new Error(`unexpected outcome ${result.outcome}`);
+    const run: Run = { preflight: result.preflightMs, total: result.report.totalMs + result.preflightMs, longestLock: result.report.longestLockMs };
+    for (const phase of result.report.phases) {
+      run[phase.phase] = (run[phase.phase] ?? 0) + phase.ms;
+      if (phase.lockHeldMs > 0) run[`${phase.phase}Lock`] = phase.lockHeldMs;
+    }
+    run.exclusiveTotal = result.report.phases.reduce((sum, phase) => sum + phase.lockHeldMs, 0);
+    return run;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const server = await startPostgresServer();
+  const results: Record<string, { ours: Run[]; copy: number[]; backupMs?: number; buildMs: number }> = {};
+  try {
+    for (const name of (process.env.SIZES ?? 'large,small').split(',')) {
+      const size = SIZES[name]!;
+      const template = await server.createDatabase(`legacy_${name}`);
+      const built = performance.now();
+      await buildLegacyDatabase(template, { size });
+      const buildMs = performance.now() - built;
+      process.stderr.write(`${name}: built in ${Math.round(buildMs)} ms\n`);
+      const entry: (typeof results)[string] = { ours: [], copy: [], buildMs };
+      for (let round = 0; round < REPEAT; round += 1) {
+        const ours = await cloneDatabase(template, `u_${randomUUID().slice(0, 8)}`);
+        const copy = await cloneDatabase(template, `c_${randomUUID().slice(0, 8)}`);
+        if (round === 0) {
+          const handle = await connect({ engine: 'postgres', databaseUrl: ours, poolSize: 1 });
+          entry.backupMs = (await backupDatabase(handle, { databaseUrl: ours, file: `/tmp/eduzen-bench-${name}.sql` })).ms;
+          await handle.close();
+        }
+        entry.ours.push(await upgradeOnce(ours));
+        entry.copy.push(await runCopyMigration(copy));
+        process.stderr.write(`${name} round ${round + 1}: ours ${JSON.stringify(entry.ours.at(-1), (_k, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))} copy ${Math.round(entry.copy.at(-1)!)} ms\n`);
+      }
+      results[name] = entry;
+    }
+  } finally {
+    await server.stop();
+  }
+  const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+  const med = (name: string, key: string) => median(results[name]!.ours.map((run) => run[key] ?? 0));
+  const names = Object.keys(results);
+  const lines = [
+    `| measure (median of ${REPEAT}) | ${names.map((name) => `${name} (${SIZES[name]!.sessions / 1000}k sessions)`).join(' | ')} |`,
+    `|---|${names.map(() => '---:').join('|')}|`,
+  ];
+  const row = (label: string, value: (name: string) => string) => lines.push(`| ${label} | ${names.map(value).join(' | ')} |`);
+  row('catalogue phase (exclusive lock held)', (name) => fmt(med(name, 'catalogueLock')));
+  row('longest exclusive lock (any phase)', (name) => fmt(med(name, 'longestLock')));
+  row('all exclusive locks together', (name) => fmt(med(name, 'exclusiveTotal')));
+  row('copy-based migration (all under exclusive lock)', (name) => fmt(median(results[name]!.copy)));
+  row('exclusive-lock time, copy ÷ ours', (name) => `${(median(results[name]!.copy) / med(name, 'exclusiveTotal')).toFixed(0)}×`);
+  row('**total upgrade**', (name) => `**${fmt(med(name, 'total'))}**`);
+  for (const phase of ['preflight', 'prepare', 'repair', 'remedies', 'snapshot', 'catalogue', 'backfill', 'indexes', 'attach', 'validate', 'not-null', 'finalize', 'migrate']) {
+    row(`  ${phase}`, (name) => fmt(med(name, phase)));
+  }
+  row('backup before the upgrade (logical, not in total)', (name) => fmt(results[name]!.backupMs ?? 0));
+  if (results.large && results.small) {
+    lines.push('', `catalogue phase, large ÷ small: ${(med('large', 'catalogueLock') / med('small', 'catalogueLock')).toFixed(2)}× for 10× the data; total: ${(med('large', 'total') / med('small', 'total')).toFixed(2)}×`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+await main();
