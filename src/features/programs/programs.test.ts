@@ -56,6 +56,10 @@ describeApi('programs API', (ctx) => {
     expect(duplicate.json().error).toMatchObject({ code: 'DUPLICATE', details: { fields: [{ field: 'body.code' }] } });
     expect((await admin.get('/api/programs')).json().total).toBe(1);
     expect((await admin.get('/api/programs/not-a-uuid')).statusCode).toBe(400);
+    // Postgres refuses NUL characters in text: a client's mistake, so a 400, not a 500.
+    const nul = await admin.post('/api/programs', { code: 'NUL', name: 'Pro\u0000gramme' });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().error.code).toBe('VALIDATION_FAILED');
     const malformed = await admin.request({ method: 'POST', url: '/api/programs', payload: '{"code":', headers: { 'content-type': 'application/json' } });
     expect(malformed.statusCode).toBe(400);
   });
