@@ -1,5 +1,6 @@
 import { migrate } from '../../migrate/runner';
-import { DEMO_ADMIN_EMAIL } from '../../seed/demo-data';
+import { findOrganizationByCode } from '../../features/organizations/organization.repository';
+import { DEMO_ADMIN_EMAIL, DEMO_ORGANIZATION } from '../../seed/demo-data';
 import { isDatabaseEmpty, seedDemo } from '../../seed/demo';
 import { buildApp } from '../../server/app';
 import { dashboardExtension } from '../../server/dashboard';
@@ -43,7 +44,9 @@ export const startCommand: Command = {
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       out(`EDUZEN is ready: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/`);
-      out(`demo organisation administrator: ${DEMO_ADMIN_EMAIL}`);
+      if (await findOrganizationByCode(handle.db, DEMO_ORGANIZATION.code)) {
+        out(`demo organisation administrator: ${DEMO_ADMIN_EMAIL} (forgot the password? eduzen user password --email ${DEMO_ADMIN_EMAIL})`);
+      }
       // Serve until a signal arrives.
       return await new Promise<number>(() => {});
     } catch (error) {
