@@ -37,6 +37,15 @@ const FOREIGN_KEY = /^FOREIGN KEY \(([^)]+)\) REFERENCES ((?:\w+\.)?\w+)\(([^)]+
 const SAMPLE_SIZE = 5;
 
 export async function runPreflight(db: AnyDb, layout: LegacyLayout, remedies: Remedies = {}): Promise<Blocker[]> {
+  // Projected keys are expressions the planner cannot estimate: without this it may pick nested
+  // loops over whole tables, quadratic in the data size. Hash joins keep preflight linear.
+  return db.transaction().execute(async (trx) => {
+    await sql.raw('set local enable_nestloop = off').execute(trx);
+    return findBlockers(trx, layout, remedies);
+  });
+}
+
+async function findBlockers(db: AnyDb, layout: LegacyLayout, remedies: Remedies): Promise<Blocker[]> {
   const options: ProjectionOptions = { defaultOrganizationCode: remedies.defaultOrganization };
   const uniqueColumns = await legacyUniqueColumns(db, layout);
   const blockers: Blocker[] = [];
