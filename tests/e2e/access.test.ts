@@ -23,6 +23,8 @@ describeBrowser('what each user can see', (ctx) => {
     expect(await page.getByText('Programme confidentiel A').count()).toBe(0);
     await page.goto(ctx.url('/dashboard/students'));
     await page.getByRole('heading', { name: 'Stagiaires', level: 1 }).waitFor();
+    // The header row and the second organisation's one learner, once the list has loaded.
+    await page.getByText(second.student.student_number!, { exact: true }).waitFor();
     expect(await page.getByRole('row').count()).toBe(2);
 
     await page.goto(ctx.url(`/dashboard/sessions/${first.session.id}`));

