@@ -25,7 +25,7 @@ export async function recordSignIn(db: Kysely<Database>, userId: string): Promis
 
 /** The staff member behind a verified token, with their organisation; outside RLS. */
 export async function findActiveStaffMember(db: Kysely<Database>, userId: string) {
-  return db
+  const member = await db
     .selectFrom('users')
     .innerJoin('organizations', 'organizations.id', 'users.organization_id')
     .select([
@@ -44,4 +44,22 @@ export async function findActiveStaffMember(db: Kysely<Database>, userId: string
     .where('users.id', '=', userId)
     .where('users.is_active', '=', true)
     .executeTakeFirst();
+  if (!member) return undefined;
+  return {
+    id: member.id,
+    email: member.email,
+    full_name: member.full_name,
+    role: member.role,
+    organization: {
+      id: member.organization_id,
+      code: member.organization_code,
+      name: member.organization_name,
+      language: member.organization_language,
+      currency: member.organization_currency,
+      timezone: member.organization_timezone,
+      country: member.organization_country,
+    },
+  };
 }
+
+export type StaffMember = NonNullable<Awaited<ReturnType<typeof findActiveStaffMember>>>;

@@ -49,21 +49,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       });
       return {
         ...describeUser(
-          {
-            userId: member.id,
-            email: member.email,
-            fullName: member.full_name,
-            role: member.role as AuthContext['role'],
-            organization: {
-              id: member.organization_id,
-              code: member.organization_code,
-              name: member.organization_name,
-              language: member.organization_language,
-              currency: member.organization_currency,
-              timezone: member.organization_timezone,
-              country: member.organization_country,
-            },
-          },
+          { userId: member.id, email: member.email, fullName: member.full_name, role: member.role as AuthContext['role'], organization: member.organization },
           csrf,
         ),
         access_token: token,

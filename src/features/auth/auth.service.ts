@@ -24,7 +24,7 @@ export async function logIn(db: Kysely<Database>, secret: string, email: string,
     sub: member.id,
     email: member.email,
     role: 'authenticated',
-    organization_id: member.organization_id,
+    organization_id: member.organization.id,
     staff_role: member.role,
     csrf,
   });
