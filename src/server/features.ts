@@ -3,6 +3,7 @@
  * Fastify plugin from its `*.routes.ts`; add a line here to mount a new feature.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { attendanceDueRoutes } from '../features/attendance/attendance-due.routes';
 import { attendanceRoutes } from '../features/attendance/attendance.routes';
 import { enrollmentRoutes } from '../features/enrollments/enrollments.routes';
 import { exportRoutes } from '../features/exports/exports.routes';
@@ -20,6 +21,7 @@ export const featureRoutes: FastifyPluginAsync[] = [
   studentRoutes,
   enrollmentRoutes,
   attendanceRoutes,
+  attendanceDueRoutes,
   gradeRoutes,
   exportRoutes,
   userRoutes,

@@ -1,6 +1,7 @@
 /**
- * The day's overview: today's sessions, the next ones, those full or nearly full, and the
- * running sessions whose attendance still needs marking. Built from the sessions list API.
+ * The day's overview: today's sessions, the next ones, those full or nearly full (from the
+ * sessions list API), and the ended half-days whose attendance still needs marking
+ * (GET /api/attendance/due).
  */
 import { Link } from 'react-router-dom';
 import type { Session } from '../../../features/sessions/session.schemas';
@@ -9,6 +10,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { Empty, ErrorState, Loading } from '../../components/States';
 import { useI18n } from '../../lib/i18n';
 import { useFormat, useOrganization } from '../../lib/organization';
+import { useAttendanceDue } from '../attendance/attendance.api';
 import { useCurrentUser } from '../auth/auth.api';
 import { Seats, SessionStatusBadge } from '../sessions/SessionStatusBadge';
 import { useSessions } from '../sessions/sessions.api';
@@ -17,6 +19,9 @@ import { useSessions } from '../sessions/sessions.api';
 function todayIn(timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
+
+/** How far back the overview looks for unmarked half-days. */
+const DUE_DAYS = 14;
 
 function addDays(date: string, days: number): string {
   const value = new Date(`${date}T12:00:00Z`);
@@ -38,7 +43,7 @@ export function OverviewPage() {
   const next = (upcoming.data?.items ?? []).filter((session) => session.start_date > today && session.status !== 'cancelled').slice(0, 8);
   const full = (current.data?.items ?? []).filter((session) => session.status !== 'cancelled' && session.capacity_max !== null
     && session.enrolled_count / session.capacity_max >= 0.8);
-  const toMark = todays.filter((session) => session.enrolled_count > 0 && session.status !== 'completed');
+  const due = useAttendanceDue(DUE_DAYS);
 
   function list(query: typeof running, sessions: Session[], empty: string, extra?: (session: Session) => React.ReactNode) {
     if (query.isPending) return <Loading />;
@@ -59,6 +64,32 @@ export function OverviewPage() {
     );
   }
 
+  function dueList() {
+    if (due.isPending) return <Loading />;
+    if (due.isError) return <ErrorState error={due.error} onRetry={() => void due.refetch()} />;
+    if (due.data.items.length === 0) return <Empty>{t('overview.no_to_mark')}</Empty>;
+    return (
+      <ul className="list">
+        {due.data.items.map((item) => {
+          const slot = t(item.slot === 'am' ? 'attendance.am' : 'attendance.pm');
+          return (
+            <li key={`${item.session_id}|${item.date}|${item.slot}`}>
+              <span>
+                <Link to={`/dashboard/sessions/${item.session_id}`}>{item.session_name}</Link>
+                <span className="cell-sub">{item.formation_name} · {format.date(item.date)} {slot} · {t('overview.unmarked', { unmarked: item.unmarked_count, enrolled: item.enrolled_count })}</span>
+              </span>
+              <Link
+                className="btn btn-small btn-primary"
+                to={`/dashboard/sessions/${item.session_id}/attendance`}
+                aria-label={t('overview.mark_label', { session: item.session_name, date: format.date(item.date), slot })}
+              >{t('overview.mark_now')}</Link>
+            </li>
+          );
+        })}
+      </ul>
+    );
+  }
+
   return (
     <>
       <PageHeader title={t('overview.title')} subtitle={<>{t('overview.welcome', { name: me?.user.full_name ?? me?.user.email ?? '' })} · {format.date(today, 'long')}</>} />
@@ -66,7 +97,7 @@ export function OverviewPage() {
         <div className="card stat"><div className="stat-value">{todays.length}</div><div className="stat-label">{t('overview.today')}</div></div>
         <div className="card stat"><div className="stat-value">{upcoming.data?.total ?? '—'}</div><div className="stat-label">{t('overview.upcoming')}</div></div>
         <div className="card stat"><div className="stat-value">{full.length}</div><div className="stat-label">{t('overview.full')}</div></div>
-        <div className="card stat"><div className="stat-value">{toMark.length}</div><div className="stat-label">{t('overview.to_mark')}</div></div>
+        <div className="card stat"><div className="stat-value">{due.data?.total ?? '—'}</div><div className="stat-label">{t('overview.to_mark')}</div></div>
       </div>
       <div className="grid-2">
         <section className="card" aria-labelledby="overview-today">
@@ -75,9 +106,8 @@ export function OverviewPage() {
         </section>
         <section className="card" aria-labelledby="overview-to-mark">
           <div className="card-header"><h2 id="overview-to-mark">{t('overview.to_mark')}</h2></div>
-          {list(running, toMark, t('overview.no_to_mark'), (session) => (
-            <Link className="btn btn-small btn-primary" to={`/dashboard/sessions/${session.id}/attendance`}>{t('overview.mark_now')}</Link>
-          ))}
+          <p className="muted card-note">{t('overview.to_mark_hint', { days: DUE_DAYS })}</p>
+          {dueList()}
         </section>
         <section className="card" aria-labelledby="overview-upcoming">
           <div className="card-header"><h2 id="overview-upcoming">{t('overview.upcoming')}</h2></div>

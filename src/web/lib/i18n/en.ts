@@ -95,7 +95,10 @@ export const en: Record<MessageKey, string> = {
   'overview.no_today': 'No session today.',
   'overview.no_upcoming': 'No upcoming session.',
   'overview.no_full': 'No session is close to capacity.',
-  'overview.no_to_mark': 'Attendance is up to date.',
+  'overview.no_to_mark': 'No past half-day left to mark.',
+  'overview.to_mark_hint': 'Half-days of the last {days} days that have ended with enrolled learners still unmarked.',
+  'overview.unmarked': '{unmarked} / {enrolled} unmarked',
+  'overview.mark_label': 'Mark attendance: {session}, {date} {slot}',
   'overview.mark_now': 'Mark',
 
   'programs.title': 'Programmes',

@@ -93,7 +93,10 @@ export const fr = {
   'overview.no_today': 'Aucune session aujourd’hui.',
   'overview.no_upcoming': 'Aucune session à venir.',
   'overview.no_full': 'Aucune session n’est proche de sa capacité.',
-  'overview.no_to_mark': 'Toutes les présences sont à jour.',
+  'overview.no_to_mark': 'Aucune demi-journée passée à émarger.',
+  'overview.to_mark_hint': 'Demi-journées terminées des {days} derniers jours où des inscrits n’ont pas été émargés.',
+  'overview.unmarked': '{unmarked} / {enrolled} non émargé(s)',
+  'overview.mark_label': 'Émarger : {session}, {date} {slot}',
   'overview.mark_now': 'Émarger',
 
   'programs.title': 'Programmes',

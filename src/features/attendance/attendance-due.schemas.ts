@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { halfDaySlot } from './attendance.schemas';
+
+/** The longest look-back the overview may ask for, in days. */
+export const MAX_DUE_DAYS = 90;
+
+export const attendanceDueQuery = z.object({
+  days: z.coerce.number().int().min(1).max(MAX_DUE_DAYS).default(14),
+});
+
+export const attendanceDueItem = z.object({
+  session_id: z.uuid(),
+  session_name: z.string(),
+  formation_name: z.string(),
+  date: z.string(),
+  slot: halfDaySlot,
+  start_time: z.string(),
+  end_time: z.string(),
+  /** Learners with a confirmed or completed enrollment. */
+  enrolled_count: z.number().int(),
+  /** Those of them without a mark on this half-day. */
+  unmarked_count: z.number().int(),
+});
+
+export const attendanceDueList = z.object({
+  /** First and last calendar day looked at, in the organisation's time zone. */
+  from: z.string(),
+  to: z.string(),
+  items: z.array(attendanceDueItem),
+  total: z.number().int(),
+});
+
+export type AttendanceDueQuery = z.infer<typeof attendanceDueQuery>;
+export type AttendanceDueItem = z.infer<typeof attendanceDueItem>;
+export type AttendanceDueList = z.infer<typeof attendanceDueList>;

@@ -1,0 +1,51 @@
+/**
+ * The overview's attendance still to mark, deleting a learner, and the CSV exports of a
+ * session's roster and attendance.
+ */
+import { expect, it } from 'vitest';
+import { localDateTime } from '../../src/features/attendance/attendance-grid';
+import { describeBrowser, screenshot } from '../support/browser';
+import { createTenant } from '../support/factories';
+
+function addDays(date: string, days: number): string {
+  const value = new Date(`${date}T00:00:00Z`);
+  value.setUTCDate(value.getUTCDate() + days);
+  return value.toISOString().slice(0, 10);
+}
+
+/** The latest weekday before today in Paris: its half-days are over. */
+function lastWeekday(): string {
+  let date = addDays(localDateTime(new Date(), 'Europe/Paris').slice(0, 10), -1);
+  while ([0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay())) date = addDays(date, -1);
+  return date;
+}
+
+describeBrowser('overview, students and exports', (ctx) => {
+  it('lists the ended half-days still to mark on the overview and links to the attendance tab', async () => {
+    const tenant = await createTenant(ctx.db);
+    const day = lastWeekday();
+    const session = await ctx.db.insertInto('sessions').values({
+      organization_id: tenant.organization.id, formation_id: tenant.formation.id, name: 'Session à émarger',
+      start_date: day, end_date: day, teacher_id: tenant.teacher.id,
+    }).returning('id').executeTakeFirstOrThrow();
+    await ctx.db.insertInto('enrollments').values({ organization_id: tenant.organization.id, session_id: session.id, student_id: tenant.student.id, status: 'confirmed' }).execute();
+    await ctx.db.insertInto('attendance').values({ organization_id: tenant.organization.id, session_id: session.id, student_id: tenant.student.id, date: day, slot: 'am', status: 'present' }).execute();
+    const page = await ctx.pageAs(tenant.secretary);
+
+    await page.goto(ctx.url('/dashboard'));
+    const toMark = page.getByRole('region', { name: 'Émargement à compléter' });
+    const markLink = toMark.getByRole('link', { name: /^Émarger : Session à émarger, .* Après-midi$/ });
+    await markLink.waitFor();
+    expect(await toMark.getByText('1 / 1 non émargé(s)').count()).toBe(1);
+    // The morning is marked: only the afternoon is due.
+    expect(await toMark.getByRole('link', { name: /Session à émarger, .* Matin$/ }).count()).toBe(0);
+    await screenshot(page, 'overview-attendance-due');
+    await markLink.click();
+    await page.waitForURL(new RegExp(`/dashboard/sessions/${session.id}/attendance$`));
+    await page.getByRole('button', { name: /Camille Martin, .* Après-midi : Non renseigné/ }).click();
+    await page.getByRole('button', { name: /Camille Martin, .* Après-midi : Présent/ }).waitFor();
+
+    await page.getByRole('link', { name: 'Tableau de bord' }).click();
+    await toMark.getByText('Aucune demi-journée passée à émarger.').waitFor();
+  });
+});
