@@ -48,4 +48,36 @@ describeBrowser('overview, students and exports', (ctx) => {
     await page.getByRole('link', { name: 'Tableau de bord' }).click();
     await toMark.getByText('Aucune demi-journée passée à émarger.').waitFor();
   });
+
+  it('deletes a learner after confirmation, and explains in words why one with enrollments cannot be', async () => {
+    const tenant = await createTenant(ctx.db);
+    const loose = await ctx.db.insertInto('students').values({ organization_id: tenant.organization.id, first_name: 'Léon', last_name: 'Sansdossier', student_number: 'STG-DEL-1' })
+      .returning('id').executeTakeFirstOrThrow();
+    const page = await ctx.pageAs(tenant.admin);
+    await page.goto(ctx.url('/dashboard/students'));
+
+    // Camille Martin has an enrollment, a mark and a grade: refused, and nothing changes.
+    await page.getByRole('button', { name: 'Supprimer Camille Martin' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Supprimer le stagiaire ?' });
+    await dialog.getByText('Le stagiaire « Camille Martin » sera supprimé.').waitFor();
+    await dialog.getByRole('button', { name: 'Supprimer' }).click();
+    const alert = dialog.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe('Suppression impossible : 1 inscription(s), 1 présence(s) enregistrée(s), 1 note(s) y sont encore rattaché(e)s. '
+      + 'Pour le retirer des listes sans perdre son historique, passez-le plutôt au statut « Inactif ».');
+    await screenshot(page, 'student-delete-refused');
+    await dialog.getByRole('button', { name: 'Annuler' }).click();
+    expect(await ctx.db.selectFrom('students').select('id').where('id', '=', tenant.student.id).execute()).toHaveLength(1);
+
+    // Cancelling the confirmation deletes nothing; confirming deletes.
+    await page.getByRole('button', { name: 'Supprimer Léon Sansdossier' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Annuler' }).click();
+    expect(await ctx.db.selectFrom('students').select('id').where('id', '=', loose.id).execute()).toHaveLength(1);
+    await page.getByRole('button', { name: 'Supprimer Léon Sansdossier' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Supprimer' }).click();
+    await page.getByText('Suppression effectuée.').waitFor();
+    await page.getByText('STG-DEL-1').waitFor({ state: 'detached' });
+    expect(await ctx.db.selectFrom('students').select('id').where('id', '=', loose.id).execute()).toHaveLength(0);
+    await page.getByText(tenant.student.student_number!, { exact: true }).waitFor();
+  });
 });

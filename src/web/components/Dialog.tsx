@@ -44,9 +44,11 @@ export function Dialog({ title, onClose, children, footer, size = 'medium' }: {
   );
 }
 
-export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onClose, pending, danger = true }: {
+export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onClose, pending, danger = true, error }: {
   title: string;
   body: ReactNode;
+  /** Why the action was refused, shown under the question (the dialog stays open). */
+  error?: string | null;
   confirmLabel: string;
   onConfirm: () => void;
   onClose: () => void;
@@ -67,6 +69,7 @@ export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onClose, p
       )}
     >
       <p>{body}</p>
+      {error && <div className="form-alert" role="alert">{error}</div>}
     </Dialog>
   );
 }

@@ -10,8 +10,10 @@ export function describeError(error: unknown, t: Translate): string {
       return t('error.forbidden');
     case 'DUPLICATE':
       return `${t('error.duplicate')} (${error.message})`;
-    case 'HAS_DEPENDENTS':
-      return `${t('error.has_dependents')} (${error.message})`;
+    case 'HAS_DEPENDENTS': {
+      const dependents = describeDependents(error.details, t);
+      return dependents ? t('error.has_dependents_list', { dependents }) : `${t('error.has_dependents')} (${error.message})`;
+    }
     case 'SESSION_FULL':
       return t('error.session_full');
     case 'SESSION_CANCELLED':
@@ -23,4 +25,21 @@ export function describeError(error: unknown, t: Translate): string {
     default:
       return error.message || t('common.error');
   }
+}
+
+const DEPENDENT_KEYS = {
+  enrollments: 'error.dependents.enrollments',
+  attendance: 'error.dependents.attendance',
+  grades: 'error.dependents.grades',
+  sessions: 'error.dependents.sessions',
+} as const;
+
+/** A 409 HAS_DEPENDENTS's `details.dependents` ({ enrollments: 2, grades: 1 }) in words, or null. */
+export function describeDependents(details: unknown, t: Translate): string | null {
+  const dependents = (details as { dependents?: unknown } | null | undefined)?.dependents;
+  if (!dependents || typeof dependents !== 'object') return null;
+  const parts = Object.entries(dependents as Record<string, unknown>)
+    .filter((entry): entry is [keyof typeof DEPENDENT_KEYS, number] => entry[0] in DEPENDENT_KEYS && typeof entry[1] === 'number' && entry[1] > 0)
+    .map(([kind, count]) => t(DEPENDENT_KEYS[kind], { count }));
+  return parts.length > 0 ? parts.join(', ') : null;
 }

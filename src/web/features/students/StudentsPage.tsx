@@ -2,17 +2,21 @@ import { useState } from 'react';
 import { STUDENT_STATUSES, type Student } from '../../../features/students/student.schemas';
 import { Badge } from '../../components/Badge';
 import { type Column, DataTable, Pagination } from '../../components/DataTable';
+import { ConfirmDialog } from '../../components/Dialog';
 import { SelectField } from '../../components/Field';
 import { FilterBar } from '../../components/FilterBar';
 import { PageHeader } from '../../components/PageHeader';
 import { SearchInput } from '../../components/SearchInput';
 import { ErrorState, Loading } from '../../components/States';
+import { useToast } from '../../components/Toast';
+import { ApiError } from '../../lib/api';
+import { describeError } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
 import { useUrlState } from '../../lib/url-state';
 import { useCanWrite } from '../auth/permissions';
 import { ImportDialog } from './ImportDialog';
 import { StudentFormDialog } from './StudentFormDialog';
-import { useStudents } from './students.api';
+import { useDeleteStudent, useStudents } from './students.api';
 
 const KEYS = ['q', 'status', 'sort', 'order', 'page'] as const;
 
@@ -23,6 +27,16 @@ export function StudentsPage() {
   const students = useStudents({ ...values, page_size: '25' });
   const [editing, setEditing] = useState<Student | 'new' | null>(null);
   const [importing, setImporting] = useState(false);
+  const [deleting, setDeleting] = useState<Student | null>(null);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const remove = useDeleteStudent();
+  const toast = useToast();
+  const nameOf = (student: Student) => [student.first_name, student.last_name].filter(Boolean).join(' ');
+
+  function closeDelete() {
+    setDeleting(null);
+    setDeleteError(null);
+  }
 
   const columns: Column<Student>[] = [
     { key: 'number', header: t('students.number'), sortKey: 'student_number', render: (student) => <span className="nowrap">{student.student_number ?? '—'}</span> },
@@ -35,7 +49,12 @@ export function StudentsPage() {
   if (canWrite) {
     columns.push({
       key: 'actions', header: <span className="visually-hidden">{t('common.actions')}</span>, align: 'end',
-      render: (student) => <button type="button" className="btn btn-small" aria-label={`${t('common.edit')} ${student.first_name} ${student.last_name}`} onClick={() => setEditing(student)}>{t('common.edit')}</button>,
+      render: (student) => (
+        <div className="row-actions">
+          <button type="button" className="btn btn-small" aria-label={`${t('common.edit')} ${student.first_name} ${student.last_name}`} onClick={() => setEditing(student)}>{t('common.edit')}</button>
+          <button type="button" className="btn btn-small" aria-label={t('students.delete_label', { name: nameOf(student) })} onClick={() => setDeleting(student)}>{t('common.delete')}</button>
+        </div>
+      ),
     });
   }
 
@@ -74,6 +93,25 @@ export function StudentsPage() {
       )}
       {editing && <StudentFormDialog student={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
       {importing && <ImportDialog onClose={() => setImporting(false)} />}
+      {deleting && (
+        <ConfirmDialog
+          title={t('students.delete_title')}
+          body={t('students.delete_body', { name: nameOf(deleting) })}
+          confirmLabel={t('common.delete')}
+          pending={remove.isPending}
+          error={deleteError}
+          onClose={closeDelete}
+          onConfirm={() => remove.mutate(deleting.id, {
+            onSuccess: () => {
+              toast.success(t('common.deleted'));
+              closeDelete();
+            },
+            onError: (error) => setDeleteError(error instanceof ApiError && error.code === 'HAS_DEPENDENTS'
+              ? `${describeError(error, t)} ${t('students.delete_keep')}`
+              : describeError(error, t)),
+          })}
+        />
+      )}
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type CreateStudent, type UpdateStudent, importReport, student, studentList } from '../../../features/students/student.schemas';
-import { ApiError, queryString, request } from '../../lib/api';
+import { ApiError, queryString, request, requestVoid } from '../../lib/api';
 
 export type StudentListParams = { q?: string; status?: string; sort?: string; order?: string; page?: string; page_size?: string };
 
@@ -44,5 +44,14 @@ export function useImportStudents() {
     onSuccess: (report) => {
       if (report.imported) void queryClient.invalidateQueries({ queryKey: ['students'] });
     },
+  });
+}
+
+/** Refused with a 409 HAS_DEPENDENTS while enrollments, attendance or grades refer to the learner. */
+export function useDeleteStudent() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => requestVoid('DELETE', `/api/students/${id}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['students'] }),
   });
 }
