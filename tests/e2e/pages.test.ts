@@ -3,7 +3,10 @@
  * session's roster and attendance.
  */
 import { expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { localDateTime } from '../../src/features/attendance/attendance-grid';
+import { ATTENDANCE_COLUMNS, ENROLLMENT_COLUMNS } from '../../src/features/exports/export.service';
 import { describeBrowser, screenshot } from '../support/browser';
 import { createTenant } from '../support/factories';
 
@@ -18,6 +21,13 @@ function lastWeekday(): string {
   let date = addDays(localDateTime(new Date(), 'Europe/Paris').slice(0, 10), -1);
   while ([0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay())) date = addDays(date, -1);
   return date;
+}
+
+/** Clicks a download link and returns the file it saved, as text. */
+async function download(page: Page, linkName: string): Promise<{ filename: string; content: string }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: linkName, exact: true }).click()]);
+  const path = await file.path();
+  return { filename: file.suggestedFilename(), content: await readFile(path, 'utf8') };
 }
 
 describeBrowser('overview, students and exports', (ctx) => {
@@ -79,5 +89,25 @@ describeBrowser('overview, students and exports', (ctx) => {
     await page.getByText('STG-DEL-1').waitFor({ state: 'detached' });
     expect(await ctx.db.selectFrom('students').select('id').where('id', '=', loose.id).execute()).toHaveLength(0);
     await page.getByText(tenant.student.student_number!, { exact: true }).waitFor();
+  });
+
+  it('downloads the enrollments CSV from the roster tab and the attendance CSV from the attendance tab', async () => {
+    const tenant = await createTenant(ctx.db);
+    const page = await ctx.pageAs(tenant.secretary);
+    await page.goto(ctx.url(`/dashboard/sessions/${tenant.session.id}`));
+    await page.getByRole('region', { name: 'Inscrits confirmés' }).getByText('Camille Martin').waitFor();
+    await screenshot(page, 'roster-export');
+
+    const enrollments = await download(page, 'Exporter les inscriptions en CSV');
+    expect(enrollments.filename).toMatch(/\.csv$/);
+    expect(enrollments.content.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(ENROLLMENT_COLUMNS.join(';'));
+    expect(enrollments.content).toContain(tenant.student.student_number!);
+
+    await page.getByRole('link', { name: 'Émargement / présence' }).click();
+    await page.getByRole('heading', { name: 'Feuille d’émargement' }).waitFor();
+    const attendance = await download(page, 'Exporter en CSV');
+    expect(attendance.filename).toMatch(/\.csv$/);
+    expect(attendance.content.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(ATTENDANCE_COLUMNS.join(';'));
+    expect(attendance.content).toContain('Martin');
   });
 });

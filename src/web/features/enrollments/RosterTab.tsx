@@ -71,7 +71,10 @@ export function RosterTab() {
       <section className="card" aria-labelledby="roster-confirmed">
         <div className="card-header">
           <h2 id="roster-confirmed">{t('roster.confirmed')}</h2>
-          <Badge tone="accent">{session.capacity_max === null ? confirmed.length : `${confirmed.length} / ${session.capacity_max}`}</Badge>
+          <span className="row-actions">
+            <Badge tone="accent">{session.capacity_max === null ? confirmed.length : `${confirmed.length} / ${session.capacity_max}`}</Badge>
+            <a className="btn btn-small" href={`/api/sessions/${session.id}/export/enrollments.csv`} download>{t('roster.export_csv')}</a>
+          </span>
         </div>
         <DataTable caption={t('roster.confirmed')} columns={confirmedColumns} rows={confirmed} rowKey={(entry) => entry.id} empty={t('roster.no_confirmed')} />
       </section>

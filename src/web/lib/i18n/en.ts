@@ -207,6 +207,7 @@ export const en: Record<MessageKey, string> = {
   'roster.search_hint': 'Type at least 2 characters of the name, e-mail or number.',
   'roster.no_match': 'No learner found.',
   'roster.enroll_action': 'Enroll',
+  'roster.export_csv': 'Export enrollments as CSV',
   'roster.confirmed': 'Confirmed',
   'roster.waitlist': 'Waiting list',
   'roster.position': 'Position',

@@ -205,6 +205,7 @@ export const fr = {
   'roster.search_hint': 'Tapez au moins 2 caractères du nom, de l’e-mail ou du numéro.',
   'roster.no_match': 'Aucun stagiaire trouvé.',
   'roster.enroll_action': 'Inscrire',
+  'roster.export_csv': 'Exporter les inscriptions en CSV',
   'roster.confirmed': 'Inscrits confirmés',
   'roster.waitlist': 'Liste d’attente',
   'roster.position': 'Rang',
