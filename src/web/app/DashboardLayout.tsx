@@ -66,7 +66,7 @@ export function DashboardLayout() {
             <div className="topbar-actions">
               <LanguageSwitch />
               <div className="user-menu">
-                <button type="button" className="user-button" aria-haspopup="menu" aria-expanded={menuOpen} aria-label={`${t('user.menu')} : ${displayName}`} onClick={() => setMenuOpen(!menuOpen)}>
+                <button type="button" className="user-button" aria-haspopup="menu" aria-expanded={menuOpen} aria-label={`${t('user.menu')}${t('common.colon')}${displayName}`} onClick={() => setMenuOpen(!menuOpen)}>
                   <span className="avatar" aria-hidden="true">{displayName.slice(0, 1).toUpperCase()}</span>
                   <span className="user-name">{displayName}</span>
                 </button>

@@ -33,6 +33,23 @@ export type Formatters = {
   time(value: string | null | undefined): string;
 };
 
+/**
+ * The UI language with the organisation's regional conventions: `en-FR`, `fr-SN`. Where the
+ * runtime has no such locale (`en-SN` would silently become US English: month first), the
+ * language's international variant (`en-001`: day first) is used instead.
+ */
+export function regionalLocale(language: string, country: string): string {
+  for (const candidate of [`${language}-${country}`, `${language}-001`]) {
+    try {
+      const resolved = new Intl.DateTimeFormat(candidate).resolvedOptions().locale;
+      if (resolved.toLowerCase() === candidate.toLowerCase()) return candidate;
+    } catch {
+      // not a valid tag: try the next one
+    }
+  }
+  return language;
+}
+
 function calendarDate(value: string): Date {
   const [year, month, day] = value.slice(0, 10).split('-').map(Number);
   return new Date(Date.UTC(year ?? 1970, (month ?? 1) - 1, day ?? 1, 12));
@@ -42,7 +59,7 @@ export function useFormat(): Formatters {
   const { language } = useI18n();
   const organization = useOrganization();
   return useMemo(() => {
-    const locale = `${language}-${organization?.country ?? 'FR'}`;
+    const locale = regionalLocale(language, organization?.country ?? 'FR');
     const currency = organization?.currency ?? 'EUR';
     const timeZone = organization?.timezone ?? 'Europe/Paris';
     const dateFormats = {

@@ -43,7 +43,7 @@ export function RosterTab() {
   const actions: Column<RosterEntry> = {
     key: 'actions', header: <span className="visually-hidden">{t('common.actions')}</span>, align: 'end',
     render: (entry) => (
-      <button type="button" className="btn btn-small" aria-label={`${t('roster.cancel')} : ${fullName(entry.student)}`} onClick={() => setCancelling(entry)}>
+      <button type="button" className="btn btn-small" aria-label={`${t('roster.cancel')}${t('common.colon')}${fullName(entry.student)}`} onClick={() => setCancelling(entry)}>
         {t('roster.cancel')}
       </button>
     ),

@@ -46,7 +46,7 @@ export function GradesTab() {
       <section className="card" aria-labelledby="grades-averages">
         <div className="card-header">
           <h2 id="grades-averages">{t('grades.averages')}</h2>
-          {sheet.data.session_average !== null && <Badge tone="accent">{t('grades.average')} : {decimal(sheet.data.session_average)} / 20</Badge>}
+          {sheet.data.session_average !== null && <Badge tone="accent">{t('grades.average')}{t('common.colon')}{decimal(sheet.data.session_average)} / 20</Badge>}
         </div>
         {students.length === 0 ? <Empty>{t('attendance.no_students')}</Empty> : (
           <div className="table-wrap">
@@ -66,10 +66,10 @@ export function GradesTab() {
                     <td>
                       {student.grades.length === 0 ? <span className="muted">{t('grades.no_grades')}</span> : student.grades.map((grade) => (
                         <span key={grade.id} className="grade-chip" title={grade.appreciation ?? undefined}>
-                          {grade.subject} : <strong>{decimal(grade.score)}</strong>/{decimal(grade.max_score)}
+                          {grade.subject}{t('common.colon')}<strong>{decimal(grade.score)}</strong>/{decimal(grade.max_score)}
                           {Number(grade.coefficient) !== 1 && <span className="muted"> ×{decimal(grade.coefficient)}</span>}
                           {canMark && (
-                            <button type="button" className="btn btn-ghost btn-icon" style={{ fontSize: '0.9rem' }} aria-label={`${t('grades.delete')} : ${grade.subject}, ${studentName(student)}`} onClick={() => setDeleting({ student, grade })}>×</button>
+                            <button type="button" className="btn btn-ghost btn-icon" style={{ fontSize: '0.9rem' }} aria-label={`${t('grades.delete')}${t('common.colon')}${grade.subject}, ${studentName(student)}`} onClick={() => setDeleting({ student, grade })}>×</button>
                           )}
                         </span>
                       ))}

@@ -54,7 +54,7 @@ export function SessionPage() {
       <section className="card card-body" aria-label={t('sessions.dates')}>
         <dl className="details">
           <div><dt>{t('sessions.dates')}</dt><dd>{format.dateRange(data.start_date, data.end_date)}</dd></div>
-          <div><dt>{t('sessions.start_time')}</dt><dd>{format.time(data.start_time)}–{format.time(data.am_end_time)} · {format.time(data.pm_start_time)}–{format.time(data.end_time)}</dd></div>
+          <div><dt>{t('sessions.hours')}</dt><dd>{format.time(data.start_time)}–{format.time(data.am_end_time)} · {format.time(data.pm_start_time)}–{format.time(data.end_time)}</dd></div>
           <div><dt>{t('sessions.teacher')}</dt><dd>{data.teacher_name ?? t('sessions.no_teacher')}</dd></div>
           <div><dt>{t('sessions.location')}</dt><dd>{data.location ?? '—'}</dd></div>
           <div><dt>{t('sessions.seats')}</dt><dd><Seats session={data} /></dd></div>

@@ -78,7 +78,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                       <tr key={row}>
                         <td>{row}</td>
                         <td>{rejections.length > 0 ? <Badge tone="danger">{t('students.import_rejected')}</Badge> : <Badge tone="success">{report.imported ? t('students.import_created') : t('students.import_valid')}</Badge>}</td>
-                        <td>{rejections.map((r) => `${r.field ? `${r.field} : ` : ''}${r.message}`).join(' ; ') || report.students.find((s) => s.row === row)?.student_number}</td>
+                        <td>{rejections.map((r) => `${r.field ? `${r.field}${t('common.colon')}` : ''}${r.message}`).join(t('common.list_separator')) || report.students.find((s) => s.row === row)?.student_number}</td>
                       </tr>
                     );
                   })}

@@ -65,6 +65,8 @@ export const en: Record<MessageKey, string> = {
   'common.invalid': 'Some fields are invalid.',
   'common.optional': 'optional',
   'common.view': 'View',
+  'common.colon': ': ',
+  'common.list_separator': '; ',
   'common.export_csv': 'Export as CSV',
 
   'table.sort_by': 'Sort by {column}',
@@ -195,6 +197,7 @@ export const en: Record<MessageKey, string> = {
   'sessions.status.cancelled': 'Cancelled',
   'sessions.delete_title': 'Delete the session?',
   'sessions.delete_body': 'The session “{name}” will be deleted for good.',
+  'sessions.hours': 'Hours',
   'sessions.tab.roster': 'Enrolled',
   'sessions.tab.attendance': 'Attendance',
   'sessions.tab.grades': 'Grades',

@@ -63,6 +63,8 @@ export const fr = {
   'common.invalid': 'Certains champs sont invalides.',
   'common.optional': 'facultatif',
   'common.view': 'Voir',
+  'common.colon': ' : ',
+  'common.list_separator': ' ; ',
   'common.export_csv': 'Exporter en CSV',
 
   'table.sort_by': 'Trier par {column}',
@@ -193,6 +195,7 @@ export const fr = {
   'sessions.status.cancelled': 'Annulée',
   'sessions.delete_title': 'Supprimer la session ?',
   'sessions.delete_body': 'La session « {name} » sera supprimée définitivement.',
+  'sessions.hours': 'Horaires',
   'sessions.tab.roster': 'Inscrits',
   'sessions.tab.attendance': 'Émargement / présence',
   'sessions.tab.grades': 'Notes',

@@ -1,0 +1,108 @@
+/**
+ * The dashboard in English (no French left, regional formats of the organisation), on tablets
+ * (nothing wider than the screen but the tables' own scroll areas, the menu reachable), and
+ * with the keyboard alone (log in, reach a session; every session field has a label).
+ */
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { en } from '../../src/web/lib/i18n/en';
+import { fr } from '../../src/web/lib/i18n/fr';
+import { describeBrowser, screenshot } from '../support/browser';
+import { TEST_PASSWORD, createTenant } from '../support/factories';
+
+/** French dictionary texts that English never uses: any of them on an English page is a leftover. */
+const FRENCH_ONLY = [...new Set(Object.entries(fr)
+  .filter(([key, text]) => !text.includes('{') && text.length >= 4 && text !== en[key as keyof typeof en])
+  .map(([, text]) => text)
+  .filter((text) => !Object.values(en).some((english) => english.includes(text))))];
+
+async function frenchLeftOn(page: Page): Promise<string[]> {
+  const text = await page.locator('body').innerText();
+  const leftovers = FRENCH_ONLY.filter((french) => new RegExp(`(^|[^\\p{L}])${french.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'u').test(text));
+  // Accented letters and French quotes only appear in French (the test data is in English).
+  const accented = text.match(/[^\n]*[éèêàùçœ«»][^\n]*/g) ?? [];
+  // French typography: a space before a colon or a semicolon.
+  const spacedColons = text.match(/[^\n]*\s[:;](?=\s|$)[^\n]*/g) ?? [];
+  return [...leftovers, ...accented, ...spacedColons];
+}
+
+/** A tenant whose data is in English, so that any French on the page comes from the dashboard. */
+async function englishTenant(ctx: { db: Parameters<typeof createTenant>[0] }, overrides: { country?: string; currency?: string } = {}) {
+  const tenant = await createTenant(ctx.db);
+  await ctx.db.updateTable('organizations').set({ name: 'Horizon Training', ...overrides }).where('id', '=', tenant.organization.id).execute();
+  await ctx.db.updateTable('programs').set({ name: 'Continuing education' }).where('id', '=', tenant.program.id).execute();
+  await ctx.db.updateTable('formations').set({ name: 'Advanced spreadsheets', price: '1890.50', currency: overrides.currency ?? 'EUR' }).where('id', '=', tenant.formation.id).execute();
+  await ctx.db.updateTable('sessions').set({ name: 'Spring run', location: 'Room 2' }).where('id', '=', tenant.session.id).execute();
+  await ctx.db.updateTable('grades').set({ subject: 'Final assessment' }).where('id', '=', tenant.grade.id).execute();
+  return tenant;
+}
+
+/** Presses Tab until `isTarget` holds for the focused element (at most `limit` times). */
+async function tabTo(page: Page, isTarget: (element: { tag: string; text: string; label: string | null; type: string | null }) => boolean, limit = 40) {
+  for (let presses = 0; presses < limit; presses += 1) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const element = document.activeElement as HTMLElement | null;
+      return { tag: element?.tagName.toLowerCase() ?? '', text: element?.innerText?.trim() ?? '', label: element?.getAttribute('aria-label') ?? null, type: element?.getAttribute('type') ?? null };
+    });
+    if (isTarget(focused)) return;
+  }
+  throw new Error(`nothing matching was reached in ${limit} presses of Tab`);
+}
+
+describeBrowser('English, tablets and the keyboard', (ctx) => {
+  it('shows the sessions list, a session’s tabs and the learners in English, with the organisation’s formats', async () => {
+    const tenant = await englishTenant(ctx);
+    const page = await ctx.pageAs(tenant.admin, { language: 'en' });
+
+    await page.goto(ctx.url('/dashboard/sessions'));
+    await page.getByRole('heading', { name: 'Sessions', level: 1 }).waitFor();
+    const row = page.getByRole('row', { name: /Spring run/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('2–6 Mar 2026');
+    expect(await frenchLeftOn(page)).toEqual([]);
+
+    await page.getByRole('link', { name: 'Spring run', exact: true }).click();
+    await page.getByRole('heading', { name: /Spring run/, level: 1 }).waitFor();
+    await page.getByRole('region', { name: 'Confirmed' }).getByText('Camille Martin').waitFor();
+    expect(await frenchLeftOn(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Attendance', exact: true }).click();
+    await page.getByRole('button', { name: /Camille Martin, .* Afternoon: Not marked/ }).first().waitFor();
+    expect(await frenchLeftOn(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Grades', exact: true }).click();
+    await page.getByText('Final assessment').first().waitFor();
+    expect(await frenchLeftOn(page)).toEqual([]);
+    await screenshot(page, 'english-session-grades');
+
+    await page.goto(ctx.url('/dashboard/students'));
+    await page.getByRole('heading', { name: 'Learners', level: 1 }).waitFor();
+    await page.getByText(tenant.student.student_number!, { exact: true }).waitFor();
+    expect(await frenchLeftOn(page)).toEqual([]);
+
+    // Money: English words, the organisation's currency and regional format.
+    await page.goto(ctx.url(`/dashboard/formations/${tenant.formation.id}`));
+    await page.getByRole('heading', { name: 'Advanced spreadsheets', level: 1 }).waitFor();
+    expect(await page.getByText('€1,890.50').count()).toBeGreaterThan(0);
+    expect(await frenchLeftOn(page)).toEqual([]);
+  });
+
+  it('keeps day-first dates and the CFA franc for a Senegalese organisation, in English and in French', async () => {
+    const tenant = await englishTenant(ctx, { country: 'SN', currency: 'XOF' });
+    const english = await ctx.pageAs(tenant.admin, { language: 'en' });
+    await english.goto(ctx.url('/dashboard/sessions'));
+    const row = english.getByRole('row', { name: /Spring run/ });
+    await row.waitFor();
+    // Not the US order ("Mar 2 – 6, 2026") that a missing en-SN locale would fall back to.
+    expect(await row.textContent()).toContain('2–6 Mar 2026');
+    await english.goto(ctx.url(`/dashboard/formations/${tenant.formation.id}`));
+    await english.getByRole('heading', { name: 'Advanced spreadsheets', level: 1 }).waitFor();
+    expect(await english.getByText(/F\sCFA/).first().textContent()).toMatch(/1,891/);
+
+    const french = await ctx.pageAs(tenant.admin);
+    await french.goto(ctx.url(`/dashboard/formations/${tenant.formation.id}`));
+    await french.getByRole('heading', { name: 'Advanced spreadsheets', level: 1 }).waitFor();
+    expect(await french.getByText(/1\s891\sF\sCFA/).count()).toBeGreaterThan(0);
+    // The leftover detector does see French when there is some.
+    expect((await frenchLeftOn(french)).length).toBeGreaterThan(3);
+  });
+});
