@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { findOrganizationByCode, insertOrganization } from '../features/organizations/organization.repository';
-import { sessionHalfDays } from '../features/sessions/session-days';
+import { sessionHalfDays } from '../shared/session-days';
 import { createStaffAccount } from '../features/users/staff-account';
 import {
   DEMO_ADMIN_EMAIL, DEMO_FORMATIONS, DEMO_LOCATIONS, DEMO_ORGANIZATION, DEMO_PROGRAMS, DEMO_STAFF,

@@ -2,8 +2,8 @@
  * Business-rule errors on the items of a bulk request, collected before anything is written
  * and reported together as one 400 whose fields name the item: body.entries.3.student_id.
  */
-import { AppError } from '../../shared/errors';
-import { type Language, type MessageKey, message } from '../../shared/i18n';
+import { AppError } from './errors';
+import { type Language, type MessageKey, message } from './i18n';
 
 export type EntryErrors = {
   add(field: string, key: MessageKey): void;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/db/connect';
-import { verifyPassword } from '../../src/features/auth/password';
+import { verifyPassword } from '../../src/features/auth';
 import { readMigrationFiles } from '../../src/migrate/runner';
 import { runCli } from '../support/cli';
 import { createServerDatabase } from '../support/engines';

@@ -1,4 +1,4 @@
-import { hashPassword } from '../../features/auth/password';
+import { hashPassword } from '../../features/auth';
 import { type Command, DATABASE_OPTIONS, DATABASE_USAGE, UsageError, requiredOption } from '../command';
 import { withDatabase } from '../database';
 import { readSecret } from '../read-secret';

@@ -5,7 +5,7 @@
  */
 import type { TenantTransaction } from '../../db/tenant';
 import type { Actor } from '../../shared/actor';
-import { sessionHalfDays } from '../sessions/session-days';
+import { sessionHalfDays } from '../../shared/session-days';
 import { localDateTime } from './attendance-grid';
 import type { AttendanceDueItem, AttendanceDueList, AttendanceDueQuery } from './attendance-due.schemas';
 import * as repository from './attendance-due.repository';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sessionHalfDays } from '../sessions/session-days';
+import { sessionHalfDays } from '../../shared/session-days';
 import { buildAttendanceGrid, localDateTime } from './attendance-grid';
 
 const session = { id: '00000000-0000-4000-8000-000000000001', name: 'S', status: 'ongoing', start_date: '2026-03-02', end_date: '2026-03-03' };

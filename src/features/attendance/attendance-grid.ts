@@ -14,7 +14,7 @@
  *   in the grid and not counted.
  * Minutes are integers; hours are minutes / 60 rounded to 0.01, for display only.
  */
-import type { SessionHalfDay } from '../sessions/session-days';
+import type { SessionHalfDay } from '../../shared/session-days';
 import type { AttendanceGrid, AttendanceStatus, AttendanceSummary } from './attendance.schemas';
 
 export type AttendanceMark = {

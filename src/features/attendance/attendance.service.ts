@@ -8,11 +8,11 @@ import type { TenantTransaction } from '../../db/tenant';
 import type { Actor } from '../../shared/actor';
 import { AppError } from '../../shared/errors';
 import type { Language } from '../../shared/i18n';
-import { sessionHalfDays } from '../sessions/session-days';
+import { sessionHalfDays } from '../../shared/session-days';
 import { buildAttendanceGrid, localDateTime } from './attendance-grid';
 import * as repository from './attendance.repository';
 import type { AttendanceGrid, MarkHalfDay, SaveAttendance } from './attendance.schemas';
-import { collectEntryErrors } from './entry-errors';
+import { collectEntryErrors } from '../../shared/entry-errors';
 import { type SessionRecord, loadSession } from './session-access';
 
 export async function getAttendanceGrid(trx: TenantTransaction, actor: Actor, sessionId: string): Promise<AttendanceGrid> {

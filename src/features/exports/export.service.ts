@@ -13,10 +13,8 @@
 import { stringify } from 'csv-stringify/sync';
 import type { TenantTransaction } from '../../db/tenant';
 import type { Actor } from '../../shared/actor';
-import { emptySummary, hoursOf, localDateTime } from '../attendance/attendance-grid';
-import { readAttendanceGrid } from '../attendance/attendance.service';
-import { type SessionRecord, loadSession } from '../attendance/session-access';
-import { formatTimeOfDay, sessionHalfDays } from '../sessions/session-days';
+import { type SessionRecord, emptySummary, hoursOf, loadSession, localDateTime, readAttendanceGrid } from '../attendance';
+import { formatTimeOfDay, sessionHalfDays } from '../../shared/session-days';
 import * as repository from './export.repository';
 
 export type CsvFile = { filename: string; content: string };

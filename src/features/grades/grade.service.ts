@@ -7,8 +7,8 @@ import type { TenantTransaction } from '../../db/tenant';
 import type { Actor } from '../../shared/actor';
 import { notFound } from '../../shared/errors';
 import type { Language } from '../../shared/i18n';
-import { collectEntryErrors } from '../attendance/entry-errors';
-import { loadSession } from '../attendance/session-access';
+import { collectEntryErrors } from '../../shared/entry-errors';
+import { loadSession } from '../attendance';
 import * as repository from './grade.repository';
 import { DEFAULT_MAX_SCORE, type SaveGrades, hundredths } from './grade.schemas';
 

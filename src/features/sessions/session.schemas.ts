@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { i18nError, MESSAGES, type MessageKey } from '../../shared/i18n';
 import { isoDate, listResponse, optionalText, paginationQuery, queryBoolean, requiredText, timeOfDay, timestamp } from '../../shared/schemas';
-import { minutesOfDay } from './session-days';
+import { minutesOfDay } from '../../shared/session-days';
 
 export const SESSION_STATUSES = ['planned', 'ongoing', 'completed', 'cancelled'] as const;
 

@@ -7,7 +7,7 @@ import { type Actor, MANAGERS, assertRole } from '../../shared/actor';
 import { translateConstraintError } from '../../shared/database-errors';
 import { AppError, notFound } from '../../shared/errors';
 import { type Language, type MessageKey, message } from '../../shared/i18n';
-import { formatTimeOfDay, sessionHalfDays } from './session-days';
+import { formatTimeOfDay, sessionHalfDays } from '../../shared/session-days';
 import * as repository from './session.repository';
 import { type CreateSession, type ListSessionsQuery, type ListTrainersQuery, SESSION_MAX_DAYS, type UpdateSession, scheduleIssue } from './session.schemas';
 

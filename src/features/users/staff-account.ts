@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { hashPassword } from '../auth/password';
+import { hashPassword } from '../auth';
 
 export const STAFF_ROLES = ['admin', 'secretary', 'teacher', 'staff'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];

@@ -8,7 +8,7 @@ import type { TenantTransaction } from '../../db/tenant';
 import { type Actor, assertRole } from '../../shared/actor';
 import { translateConstraintError } from '../../shared/database-errors';
 import { AppError, notFound } from '../../shared/errors';
-import { hashPassword } from '../auth/password';
+import { hashPassword } from '../auth';
 import * as repository from './user.repository';
 import type { CreateUser, ListUsersQuery, UpdateUser } from './user.schemas';
 
