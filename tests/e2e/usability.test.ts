@@ -105,4 +105,40 @@ describeBrowser('English, tablets and the keyboard', (ctx) => {
     // The leftover detector does see French when there is some.
     expect((await frenchLeftOn(french)).length).toBeGreaterThan(3);
   });
+
+  it('fits tablets in portrait and landscape: no page-wide horizontal scroll, the menu opens from its toggle', async () => {
+    const tenant = await createTenant(ctx.db);
+    // Two weeks of half-days: the attendance grid is wider than a tablet and scrolls in its own box.
+    await ctx.db.updateTable('sessions').set({ end_date: '2026-03-13' }).where('id', '=', tenant.session.id).execute();
+    for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768 }]) {
+      const page = await ctx.pageAs(tenant.admin, { viewport });
+      const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      await page.goto(ctx.url('/dashboard/sessions'));
+      await page.getByRole('link', { name: 'Session test', exact: true }).waitFor();
+      expect(await overflow()).toBeLessThanOrEqual(0);
+      await screenshot(page, `tablet-${viewport.width}x${viewport.height}-sessions`);
+
+      const nav = page.getByRole('navigation', { name: 'Navigation principale' });
+      expect(await nav.getByRole('link', { name: 'Stagiaires' }).isVisible()).toBe(false);
+      await page.getByRole('button', { name: /Menu/, exact: false }).first().click();
+      await nav.getByRole('link', { name: 'Stagiaires' }).waitFor({ state: 'visible' });
+      // Once slid in (the picture is of the open menu, not of its animation).
+      await page.waitForFunction(() => document.querySelector('.sidebar')!.getBoundingClientRect().left >= 0);
+      await screenshot(page, `tablet-${viewport.width}x${viewport.height}-menu`);
+      await nav.getByRole('link', { name: 'Sessions' }).click();
+      await nav.getByRole('link', { name: 'Stagiaires' }).waitFor({ state: 'hidden' });
+
+      await page.goto(ctx.url(`/dashboard/sessions/${tenant.session.id}/attendance`));
+      await page.getByRole('button', { name: /Camille Martin, 13 mars 2026 Après-midi : / }).waitFor();
+      expect(await overflow()).toBeLessThanOrEqual(0);
+      // The grid itself is wider than the screen and scrolls inside its container.
+      const grid = await page.getByRole('table').first().evaluate((table) => {
+        const box = table.parentElement!;
+        return { scrolls: box.scrollWidth > box.clientWidth, overflowX: getComputedStyle(box).overflowX };
+      });
+      expect(grid.scrolls).toBe(true);
+      expect(['auto', 'scroll']).toContain(grid.overflowX);
+      await screenshot(page, `tablet-${viewport.width}x${viewport.height}-attendance`);
+    }
+  });
 });

@@ -50,7 +50,7 @@ export function DashboardLayout() {
             <ul>
               {NAV.filter((item) => !item.roles || item.roles.includes(user.role)).map((item) => (
                 <li key={item.to}>
-                  <NavLink to={item.to} end={item.end} className={({ isActive }) => `nav-link ${isActive ? 'active' : ''}`}>
+                  <NavLink to={item.to} end={item.end} onClick={() => setNavOpen(false)} className={({ isActive }) => `nav-link ${isActive ? 'active' : ''}`}>
                     <span className="nav-icon" aria-hidden="true">{item.icon}</span>
                     {t(item.label)}
                   </NavLink>
