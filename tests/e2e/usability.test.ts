@@ -141,4 +141,39 @@ describeBrowser('English, tablets and the keyboard', (ctx) => {
       await screenshot(page, `tablet-${viewport.width}x${viewport.height}-attendance`);
     }
   });
+
+  it('logs in, reaches the sessions and opens one with the keyboard alone; every session field has a label', async () => {
+    const tenant = await createTenant(ctx.db);
+    const page = await ctx.newPage();
+    await page.goto(ctx.url('/login'));
+    await page.getByLabel('Adresse e-mail').waitFor();
+    await tabTo(page, (element) => element.tag === 'input' && element.type === 'email');
+    await page.keyboard.type(tenant.admin.email);
+    await tabTo(page, (element) => element.tag === 'input' && element.type === 'password');
+    await page.keyboard.type(TEST_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/dashboard$/);
+
+    await tabTo(page, (element) => element.tag === 'a' && element.text.endsWith('Sessions'));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Sessions', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Session test', exact: true }).waitFor();
+    await tabTo(page, (element) => element.tag === 'a' && element.text === 'Session test', 60);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /Session test/, level: 1 }).waitFor();
+    expect(page.url()).toContain(`/dashboard/sessions/${tenant.session.id}`);
+
+    // The edit form: each control is found by its label, and there is no control without one.
+    await tabTo(page, (element) => element.tag === 'button' && element.text === 'Modifier');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Nom').waitFor();
+    const labels = ['Formation', 'Nom', 'Date de début', 'Date de fin', 'Heure de début', 'Fin de matinée', 'Début d’après-midi', 'Heure de fin',
+      'Formateur', 'Lieu', 'Capacité maximale', 'Statut'];
+    // A required field's name carries its asterisk ("Nom *").
+    for (const label of labels) expect(await dialog.getByLabel(new RegExp(`^${label}( \\*)?$`)).count(), label).toBe(1);
+    expect(await dialog.locator('input, select, textarea').count()).toBe(labels.length);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
 });
