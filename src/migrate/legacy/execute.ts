@@ -9,8 +9,9 @@ import type { Engine } from '../../db/connect';
 import { createProgress } from '../../cli/progress';
 import { ensureHistoryTable, migrate } from '../runner';
 import type { CheckpointHook } from './checkpoints';
-import { type Phase, type UpgradeStep, backfillBatchSql } from './plan';
-import { CARRIED_TABLES } from './legacy-shape';
+import { type BackfillSpec, type Phase, type UpgradeStep, backfillRangeSql } from './plan';
+import { CARRIED_TABLES, LEGACY_INDEXES } from './legacy-shape';
+import { SNAPSHOT_TABLES_SQL } from './snapshot';
 import { type IndexBuild, LOCKED_TABLES, lockTablesNowaitSql, lockTablesSql } from './target-sql';
 
 // biome-ignore lint: works on any database
@@ -41,9 +42,11 @@ export async function executePlan(db: AnyDb, steps: UpgradeStep[], options: Exec
   const started = performance.now();
   const phases: PhaseTiming[] = [];
   for (const [index, step] of steps.entries()) {
-    if (step.kind === 'index' && steps[index - 1]?.kind === 'index') continue;
+    // Consecutive index builds, and consecutive backfills, run together on parallel connections.
+    const grouped = step.kind === 'index' || step.kind === 'backfill';
+    if (grouped && steps[index - 1]?.kind === step.kind) continue;
     const first = steps[index - 1]?.phase !== step.phase;
-    const last = step.kind === 'index' || steps[index + 1]?.phase !== step.phase;
+    const last = grouped || steps[index + 1]?.phase !== step.phase;
     if (first) {
       await options.checkpoint(`before:${step.phase}`);
       phases.push({ phase: step.phase, ms: 0, lockHeldMs: 0, lockAttempts: 0 });
@@ -55,6 +58,10 @@ export async function executePlan(db: AnyDb, steps: UpgradeStep[], options: Exec
       const builds: IndexBuild[] = [];
       for (let next = index; steps[next]?.kind === 'index'; next += 1) builds.push((steps[next] as { index: IndexBuild }).index);
       await buildIndexes(db, builds, options);
+    } else if (step.kind === 'backfill') {
+      const specs: BackfillSpec[] = [];
+      for (let next = index; steps[next]?.kind === 'backfill'; next += 1) specs.push((steps[next] as { backfill: BackfillSpec }).backfill);
+      await runBackfills(db, specs, options);
     } else {
       await runStep(db, step, options, timing);
     }
@@ -75,9 +82,10 @@ async function runStep(db: AnyDb, step: UpgradeStep, options: ExecuteOptions, ti
   switch (step.kind) {
     case 'transaction':
       if (step.phase === 'finalize') await ensureHistoryTable(db);
+      if (step.phase === 'snapshot' && options.engine === 'postgres') return takeSnapshot(db, step.statements, options);
       return runTransaction(db, step.phase, step.statements, step.exclusive, options, timing);
     case 'backfill':
-      return runBackfill(db, step, options);
+      return runBackfills(db, [step.backfill], options);
     case 'index':
       return buildIndexes(db, [step.index], options);
     case 'validate':
@@ -101,15 +109,20 @@ async function runTransaction(
   for (let attempt = 1; ; attempt += 1) {
     let lockedAt = 0;
     try {
-      await db.transaction().execute(async (trx: Transaction<unknown>) => {
-        await sql.raw(`set local lock_timeout = '${options.lockTimeoutMs}ms'`).execute(trx);
-        if (exclusive) {
-          await lockAll(trx, options.lockTimeoutMs);
-          lockedAt = performance.now();
-        }
-        // One round trip for the whole phase: the exclusive lock is held for the server's work only.
-        if (statements.length > 0) await sql.raw(statements.join(';\n')).execute(trx);
-        await options.checkpoint(`in:${phase}`);
+      await db.connection().execute(async (connection) => {
+        // Loaded before the lock, on the connection that will hold it: the catalogue entries of the
+        // tables and the compiled helpers, which a first use would otherwise load under the lock.
+        if (exclusive) await warmUp(connection);
+        await connection.transaction().execute(async (trx: Transaction<unknown>) => {
+          await sql.raw(`set local lock_timeout = '${options.lockTimeoutMs}ms'`).execute(trx);
+          if (exclusive) {
+            await lockAll(trx, options.lockTimeoutMs);
+            lockedAt = performance.now();
+          }
+          // One round trip for the whole phase: the exclusive lock is held for the server's work only.
+          if (statements.length > 0) await sql.raw(statements.join(';\n')).execute(trx);
+          await options.checkpoint(`in:${phase}`);
+        });
       });
       if (exclusive) {
         timing.lockAttempts += attempt;
@@ -130,29 +143,107 @@ async function runTransaction(
   }
 }
 
-async function runBackfill(db: AnyDb, step: Extract<UpgradeStep, { kind: 'backfill' }>, options: ExecuteOptions): Promise<void> {
-  const { table } = step.backfill;
-  const total = Number((await sql.raw<{ n: string }>(`select count(*) as n from public.${table}`).execute(db)).rows[0]?.n ?? 0);
-  const progress = createProgress(options.progressStream, `  backfill ${table}`, total);
-  let last = ZERO_UUID;
+function workerCount(options: ExecuteOptions): number {
+  return options.engine === 'postgres' ? 2 : 1;
+}
+
+/** Runs `work` on each item, on `workers` connections of their own, items taken in order. */
+async function onConnections<T>(db: AnyDb, workers: number, items: T[], work: (connection: AnyDb, item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  let failed = false;
+  await Promise.all(
+    Array.from({ length: Math.min(workers, Math.max(1, queue.length)) }, () =>
+      db.connection().execute(async (connection) => {
+        for (let item = queue.shift(); item !== undefined && !failed; item = queue.shift()) {
+          try {
+            await work(connection, item);
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
+        }
+      }),
+    ),
+  );
+}
+
+type BackfillRange = { spec: BackfillSpec; from: number; to: number | null; rows: number };
+
+/**
+ * Backfills by heap page ranges (TID range scans: each batch reads only its own pages, and
+ * every new column of a row is set in the same UPDATE), on two connections at once. Before that,
+ * the legacy product's plain indexes on the table, which the finalize phase drops anyway, are
+ * dropped CONCURRENTLY: every row the backfill rewrites would otherwise be added to them too.
+ * The last range of a table is open-ended, so rows stored past the page count read at the start
+ * are filled as well; rows already filled are skipped, so a re-run after a kill only finishes
+ * the work.
+ */
+async function runBackfills(db: AnyDb, specs: BackfillSpec[], options: ExecuteOptions): Promise<void> {
+  for (const spec of specs) await dropSupersededIndexes(db, spec.table, options);
+  const ranges: BackfillRange[] = [];
+  const estimated = new Map<string, number>();
+  for (const spec of specs) {
+    const size = (await sql.raw<{ pages: number; rows: number }>(
+      `select (pg_relation_size('public.${spec.table}') / current_setting('block_size')::int)::int as pages,
+        greatest(c.reltuples, 0)::float8 as rows
+       from pg_class c where c.oid = 'public.${spec.table}'::regclass`,
+    ).execute(db)).rows[0]!;
+    const pages = Number(size.pages);
+    let rows = Number(size.rows);
+    if (rows === 0 && pages > 0) rows = Number((await sql.raw<{ n: string }>(`select count(*) as n from public.${spec.table}`).execute(db)).rows[0]?.n ?? 0);
+    const perPage = pages > 0 ? Math.max(1, rows / pages) : 1;
+    const step = Math.max(1, Math.floor(options.batchSize / perPage));
+    estimated.set(spec.table, Math.round(rows));
+    for (let from = 0; ; from += step) {
+      const to = from + step >= pages ? null : from + step;
+      ranges.push({ spec, from, to, rows: Math.round(perPage * ((to ?? Math.max(pages, from + 1)) - from)) });
+      if (to === null) break;
+    }
+  }
+  const total = [...estimated.values()].reduce((sum, rows) => sum + rows, 0);
+  const progress = createProgress(options.progressStream, `  backfill ${specs.map((spec) => spec.table).join(', ')}`, total);
+  const batches = new Map<string, number>();
+  const updated = new Map<string, number>();
   let done = 0;
-  let updated = 0;
-  for (let batch = 1; ; batch += 1) {
-    const query = backfillBatchSql(step.backfill, options.batchSize).replace('$1::uuid', `'${last}'::uuid`);
+  await onConnections(db, workerCount(options), ranges, async (connection, range) => {
+    const { table } = range.spec;
+    const query = backfillRangeSql(range.spec, range.from, range.to);
     const result = await withLockRetries(options, `backfill ${table}`, () =>
-      db.transaction().execute(async (trx: Transaction<unknown>) => {
+      connection.transaction().execute(async (trx: Transaction<unknown>) => {
         await sql.raw(`set local lock_timeout = '${options.lockTimeoutMs}ms'`).execute(trx);
-        return (await sql.raw<{ last: string | null; seen: number; updated: number }>(query).execute(trx)).rows[0]!;
+        return (await sql.raw<{ updated: number }>(query).execute(trx)).rows[0]!;
       }),
     );
-    done += result.seen;
-    updated += result.updated;
+    updated.set(table, (updated.get(table) ?? 0) + Number(result.updated));
+    done = Math.min(total, done + range.rows);
     progress.update(done);
+    const batch = (batches.get(table) ?? 0) + 1;
+    batches.set(table, batch);
     await options.checkpoint(`batch:${table}:${batch}`);
-    if (result.seen < options.batchSize || result.last === null) break;
-    last = result.last;
-  }
-  progress.finish(`  backfill ${table}: ${updated} of ${done} rows filled`);
+  });
+  progress.finish(`  backfill ${specs.map((spec) => `${spec.table}: ${updated.get(spec.table) ?? 0} rows filled (${batches.get(spec.table) ?? 0} batches)`).join('; ')}`);
+}
+
+/** The legacy product's plain indexes on a table (superseded by the baseline's, dropped in finalize). */
+async function dropSupersededIndexes(db: AnyDb, table: string, options: ExecuteOptions): Promise<void> {
+  const found = await sql<{ name: string }>`
+    select i.relname as name from pg_index x join pg_class i on i.oid = x.indexrelid
+    where x.indrelid = to_regclass(${`public.${table}`}) and i.relname = any (${LEGACY_INDEXES}) and not x.indisunique
+      and not exists (select 1 from pg_constraint k where k.conindid = i.oid)
+    order by 1`.execute(db);
+  if (found.rows.length === 0) return;
+  const concurrently = options.engine === 'postgres' ? 'concurrently ' : '';
+  await db.connection().execute(async (connection) => {
+    await sql.raw(`set lock_timeout = '${options.lockTimeoutMs}ms'`).execute(connection);
+    try {
+      for (const { name } of found.rows) {
+        await withLockRetries(options, `drop index ${name}`, () => sql.raw(`drop index ${concurrently}if exists public.${name}`).execute(connection));
+        options.log(`  dropped superseded legacy index ${name} ${concurrently ? 'concurrently ' : ''}before the backfill`);
+      }
+    } finally {
+      await sql.raw('reset lock_timeout').execute(connection);
+    }
+  });
 }
 
 /**
@@ -160,9 +251,14 @@ async function runBackfill(db: AnyDb, step: Extract<UpgradeStep, { kind: 'backfi
  * tables do not wait for each other (two on one table would deadlock on its lock).
  */
 async function buildIndexes(db: AnyDb, builds: IndexBuild[], options: ExecuteOptions): Promise<void> {
-  const tables = [...new Set(builds.map((build) => build.table))];
+  const sizes = await sql<{ table: string; bytes: string }>`
+    select c.relname as "table", pg_relation_size(c.oid)::text as bytes from pg_class c
+    where c.oid = any (${builds.map((build) => `public.${build.table}`)}::regclass[])`.execute(db);
+  const bytes = (table: string) => Number(sizes.rows.find((row) => row.table === table)?.bytes ?? 0);
+  // Largest tables first: the biggest table's builds (one after another) are the critical path.
+  const tables = [...new Set(builds.map((build) => build.table))].sort((a, b) => bytes(b) - bytes(a));
   const queue = tables.map((table) => builds.filter((build) => build.table === table));
-  const workers = options.engine === 'postgres' ? 2 : 1;
+  const workers = workerCount(options);
   await Promise.all(
     Array.from({ length: workers }, () =>
       db.connection().execute(async (connection) => {
@@ -193,23 +289,65 @@ async function buildIndex(db: AnyDb, index: IndexBuild, options: ExecuteOptions)
   await options.checkpoint(`index:${index.name}`);
 }
 
+/**
+ * Validates every NOT VALID constraint, one transaction each (reads and writes go on), the tables
+ * spread over two connections: VALIDATE takes a self-conflicting lock on its own table only.
+ */
 async function validateConstraints(db: AnyDb, options: ExecuteOptions): Promise<void> {
   const pending = await sql<{ table: string; name: string }>`
     select c.relname as "table", k.conname as name from pg_constraint k join pg_class c on c.oid = k.conrelid
     join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = 'public' and not k.convalidated and c.relname = any (${[...CARRIED_TABLES]})
-    order by k.contype, c.relname, k.conname`.execute(db);
-  for (const constraint of pending.rows) {
-    const started = performance.now();
-    await withLockRetries(options, `validate ${constraint.name}`, () =>
-      db.transaction().execute(async (trx: Transaction<unknown>) => {
-        await sql.raw(`set local lock_timeout = '${options.lockTimeoutMs}ms'`).execute(trx);
-        await sql.raw(`alter table public.${constraint.table} validate constraint ${constraint.name}`).execute(trx);
-      }),
-    );
-    options.log(`  validated ${constraint.table}.${constraint.name} (${Math.round(performance.now() - started)} ms)`);
-    await options.checkpoint(`validate:${constraint.name}`);
-  }
+    order by pg_relation_size(c.oid) desc, c.relname, k.contype, k.conname`.execute(db);
+  const tables = [...new Set(pending.rows.map((row) => row.table))];
+  await onConnections(db, workerCount(options), tables, async (connection, table) => {
+    for (const constraint of pending.rows.filter((row) => row.table === table)) {
+      const started = performance.now();
+      await withLockRetries(options, `validate ${constraint.name}`, () =>
+        connection.transaction().execute(async (trx: Transaction<unknown>) => {
+          await sql.raw(`set local lock_timeout = '${options.lockTimeoutMs}ms'`).execute(trx);
+          await sql.raw(`alter table public.${constraint.table} validate constraint ${constraint.name}`).execute(trx);
+        }),
+      );
+      options.log(`  validated ${constraint.table}.${constraint.name} (${Math.round(performance.now() - started)} ms)`);
+      await options.checkpoint(`validate:${constraint.name}`);
+    }
+  });
+}
+
+/**
+ * The snapshot on a server: the row counts and checksums of the tables are computed on two
+ * connections at once, all in the snapshot this transaction exports, so they describe the same
+ * instant, as if taken in one statement; the rows are stored by this transaction.
+ */
+async function takeSnapshot(db: AnyDb, statements: string[], options: ExecuteOptions): Promise<void> {
+  await db.connection().execute(async (main) =>
+    main.transaction().setIsolationLevel('repeatable read').execute(async (trx: Transaction<unknown>) => {
+      const head = (await sql<{ legacy: boolean; snapshot: string }>`
+        select to_regclass('public.program_sessions') is not null as legacy, pg_export_snapshot() as snapshot`.execute(trx)).rows[0]!;
+      if (head.legacy) {
+        const tables = (await sql.raw<{ source: string; target: string; columns: string[]; names: string[] }>(SNAPSHOT_TABLES_SQL).execute(trx)).rows;
+        const sums = new Map<string, { rowCount: string; checksum: string }>();
+        await onConnections(db, workerCount(options), tables, async (connection, table) => {
+          await connection.transaction().setIsolationLevel('repeatable read').execute(async (worker: Transaction<unknown>) => {
+            await sql.raw(`set transaction snapshot '${head.snapshot}'`).execute(worker);
+            const result = await sql<{ rowCount: string; checksum: string }>`
+              select row_count::text as "rowCount", checksum from eduzen_upgrade.table_checksum(${table.source}, ${table.columns})`.execute(worker);
+            sums.set(table.target, result.rows[0]!);
+          });
+        });
+        await sql`delete from eduzen_upgrade.snapshot`.execute(trx);
+        for (const table of tables) {
+          const sum = sums.get(table.target)!;
+          await sql`insert into eduzen_upgrade.snapshot (table_name, source_name, columns, row_count, checksum)
+            values (${table.target}, ${table.source}, ${table.names}, ${sum.rowCount}::bigint, ${sum.checksum})`.execute(trx);
+        }
+      }
+      // The phase's other statements (its progress record); the first is the one-statement snapshot.
+      for (const statement of statements.slice(1)) await sql.raw(statement).execute(trx);
+      await options.checkpoint('in:snapshot');
+    }),
+  );
 }
 
 async function withLockRetries<T>(options: ExecuteOptions, label: string, work: () => Promise<T>): Promise<T> {
@@ -222,6 +360,22 @@ async function withLockRetries<T>(options: ExecuteOptions, label: string, work: 
       await new Promise((resolve) => setTimeout(resolve, Math.min(100 * attempt, 2000)));
     }
   }
+}
+
+const WARM_UP_HELPERS = `select eduzen_upgrade.rename_table('eduzen_upgrade_none', 'eduzen_upgrade_none'),
+  eduzen_upgrade.rename_column('eduzen_upgrade_none', 'a', 'b'), eduzen_upgrade.name_constraint('eduzen_upgrade_none', 'a', 'b'),
+  eduzen_upgrade.name_index('eduzen_upgrade_none', 'a', 'b'), eduzen_upgrade.rename_prefixed('eduzen_upgrade_none', 'a'),
+  eduzen_upgrade.ensure_column('eduzen_upgrade_none', 'a', 'text', null, false, false), eduzen_upgrade.add_constraint('eduzen_upgrade_none', 'a', 'b'),
+  eduzen_upgrade.attach_unique('eduzen_upgrade_none', 'a', 'b'), eduzen_upgrade.drop_superseded_constraints('eduzen_upgrade_none', '{}', '{}'),
+  eduzen_upgrade.drop_legacy_triggers('eduzen_upgrade_none', 'a')`;
+
+/** Read-only: reads no row, takes no lock a writer would wait for. */
+async function warmUp(connection: AnyDb): Promise<void> {
+  const tables = (await sql<{ name: string }>`
+    select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relname = any (${LOCKED_TABLES})`.execute(connection)).rows.map((row) => row.name);
+  const helpers = (await sql<{ present: boolean }>`select to_regprocedure('eduzen_upgrade.drop_legacy_triggers(text, text)') is not null as present`.execute(connection)).rows[0]?.present;
+  await sql.raw([...tables.map((table) => `select * from public.${table} limit 0`), ...(helpers ? [WARM_UP_HELPERS] : [])].join(';\n')).execute(connection);
 }
 
 /**

@@ -11,7 +11,7 @@ import type { Remedies } from './preflight';
 import { remedySql } from './remedies';
 import { SNAPSHOT_SQL } from './snapshot';
 import { HELPERS_SQL } from './sql-helpers';
-import { type IndexBuild, VALIDATE_ALL_SQL, attachSql, catalogueSql, finalizeSql, indexBuilds } from './target-sql';
+import { type IndexBuild, VALIDATE_ALL_SQL, attachSql, catalogueSql, finalizeSql, functionsSql, indexBuilds } from './target-sql';
 
 export type Phase =
   | 'prepare' | 'repair' | 'remedies' | 'snapshot' | 'catalogue' | 'backfill'
@@ -50,14 +50,16 @@ export function backfillAllSql(spec: BackfillSpec): string {
   return `update public.${spec.table} t set ${set} from ${spec.from} where ${spec.where} and ${pending}`;
 }
 
-/** One batch: the next `limit` rows by id after `$1`; returns the last id seen. */
-export function backfillBatchSql(spec: BackfillSpec, limit: number): string {
+/**
+ * One batch: the rows stored in heap pages [`from`, `to`) (a TID range scan reads just those
+ * pages; `to` null = to the end of the table), every new column of the row set in one UPDATE.
+ */
+export function backfillRangeSql(spec: BackfillSpec, from: number, to: number | null): string {
   const { set, pending } = backfillSetSql(spec);
-  return `with batch as (select id from public.${spec.table} where id > $1::uuid order by id limit ${limit}),
-    updated as (update public.${spec.table} t set ${set} from batch, ${spec.from}
-      where t.id = batch.id and ${spec.where} and ${pending} returning 1)
-    select (select id::text from batch order by id desc limit 1) as last, (select count(*) from batch)::int as seen,
-      (select count(*) from updated)::int as updated`;
+  const range = `t.ctid >= '(${from},0)'::tid${to === null ? '' : ` and t.ctid < '(${to},0)'::tid`}`;
+  return `with updated as (update public.${spec.table} t set ${set} from ${spec.from}
+      where ${range} and ${spec.where} and ${pending} returning 1)
+    select count(*)::int as updated from updated`;
 }
 
 export function prepareSql(): string[] {
@@ -134,9 +136,10 @@ export function buildPlan(options: PlanOptions): UpgradeStep[] {
     { phase: 'attach', kind: 'transaction', exclusive: true, summary: 'attach unique constraints to their indexes, add foreign keys NOT VALID', statements: [...attachSql(), "select eduzen_upgrade.set_phase('attach')"] },
     { phase: 'validate', kind: 'validate', summary: 'validate every NOT VALID constraint (reads and writes go on)', statements: [VALIDATE_ALL_SQL] },
     { phase: 'not-null', kind: 'transaction', exclusive: true, summary: 'turn validated checks into NOT NULL without a scan', statements: ['select eduzen_upgrade.promote_not_null()'] },
+    { phase: 'finalize', kind: 'transaction', exclusive: false, summary: 'create or replace the baseline functions and their grants (no table lock)', statements: functionsSql() },
     {
       phase: 'finalize', kind: 'transaction', exclusive: true,
-      summary: 'replace superseded constraints, indexes, triggers and policies; functions, RLS, grants; record the baseline in the history',
+      summary: 'replace superseded constraints, indexes, triggers and policies; RLS, grants; record the baseline in the history',
       statements: [...finalizeSql(), ...historySql(), "select eduzen_upgrade.set_phase('finalize')",
         'update eduzen_upgrade.run set finished_at = now() where finished_at is null'],
     },

@@ -36,20 +36,47 @@ type Finding = { id: string; table: CarriedTable; condition: string; title: stri
 const FOREIGN_KEY = /^FOREIGN KEY \(([^)]+)\) REFERENCES ((?:\w+\.)?\w+)\(([^)]+)\)/;
 const SAMPLE_SIZE = 5;
 
-export async function runPreflight(db: AnyDb, layout: LegacyLayout, remedies: Remedies = {}): Promise<Blocker[]> {
-  // Projected keys are expressions the planner cannot estimate: without this it may pick nested
-  // loops over whole tables, quadratic in the data size. Hash joins keep preflight linear.
-  return db.transaction().execute(async (trx) => {
-    await sql.raw('set local enable_nestloop = off').execute(trx);
-    return findBlockers(trx, layout, remedies);
-  });
+export type PreflightOptions = { /** Connections to spread the tables over (server only). */ parallel?: number };
+
+export async function runPreflight(db: AnyDb, layout: LegacyLayout, remedies: Remedies = {}, options: PreflightOptions = {}): Promise<Blocker[]> {
+  const uniqueColumns = await legacyUniqueColumns(db, layout);
+  // Largest tables first, spread over the connections; blockers are listed in table order.
+  const queue = [...CARRIED_TABLES].reverse();
+  const found = new Map<CarriedTable, Blocker[]>();
+  let failed = false;
+  await Promise.all(
+    Array.from({ length: Math.max(1, options.parallel ?? 1) }, () =>
+      db.connection().execute(async (connection) => {
+        for (let table = queue.shift(); table && !failed; table = queue.shift()) {
+          try {
+            // Projected keys are expressions the planner cannot estimate: without this it may pick
+            // nested loops over whole tables, quadratic in the data size. Hash joins keep preflight linear.
+            const blockers = await connection.transaction().execute(async (trx) => {
+              await sql.raw('set local enable_nestloop = off').execute(trx);
+              return tableBlockers(trx, layout, table, remedies, uniqueColumns);
+            });
+            found.set(table, blockers);
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
+        }
+      }),
+    ),
+  );
+  return CARRIED_TABLES.flatMap((table) => found.get(table) ?? []);
 }
 
-async function findBlockers(db: AnyDb, layout: LegacyLayout, remedies: Remedies): Promise<Blocker[]> {
+async function tableBlockers(
+  db: AnyDb,
+  layout: LegacyLayout,
+  table: CarriedTable,
+  remedies: Remedies,
+  uniqueColumns: Map<CarriedTable, string[][]>,
+): Promise<Blocker[]> {
   const options: ProjectionOptions = { defaultOrganizationCode: remedies.defaultOrganization };
-  const uniqueColumns = await legacyUniqueColumns(db, layout);
   const blockers: Blocker[] = [];
-  for (const table of CARRIED_TABLES) {
+  {
     const projection = projectionSql(layout, table, options);
     const groups: [Finding[], string][] = [
       [rowFindings(table), `(${projection}) c`],

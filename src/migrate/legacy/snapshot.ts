@@ -40,6 +40,20 @@ begin
 end
 $$`;
 
+/** Each carried table with its columns (and their new names), largest first: the CLI checksums them in parallel. */
+export const SNAPSHOT_TABLES_SQL = `
+select v.source, v.target,
+  array_agg(a.attname::text order by a.attnum) as columns,
+  array_agg(case when v.target = 'sessions' and a.attname = 'program_id' then 'formation_id'
+                 when a.attname = 'program_session_id' then 'session_id'
+                 else a.attname::text end order by a.attnum) as names
+from (values ('organizations', 'organizations'), ('users', 'users'), ('students', 'students'),
+    ('programs', 'formations'), ('program_sessions', 'sessions'), ('enrollments', 'enrollments'),
+    ('attendance', 'attendance'), ('grades', 'grades')) v (source, target)
+  join pg_attribute a on a.attrelid = eduzen_upgrade.rel(v.source) and a.attnum > 0 and not a.attisdropped
+group by v.source, v.target
+order by max(pg_relation_size(a.attrelid)) desc, v.source`;
+
 export type SnapshotRow = { tableName: string; sourceName: string; columns: string[]; rowCount: string; checksum: string };
 
 export type ChecksumComparison = { table: string; expectedRows: number; actualRows: number | null; equal: boolean; problem?: string };

@@ -194,6 +194,65 @@ begin
   execute format('alter table public.%I add constraint %I %s not valid', p_table, p_name, p_def);
 end $$;
 
+-- The per-table forms the catalogue phase calls (one statement per table instead of one per
+-- column or constraint): what already matches the baseline is found in one catalogue query and
+-- skipped; the rest goes through the one-item helper above, unchanged.
+create or replace function eduzen_upgrade.ensure_columns(p_table text, p_columns jsonb) returns void
+  language plpgsql as $$
+declare
+  r record;
+begin
+  if eduzen_upgrade.rel(p_table) is null then return; end if;
+  for r in select x.* from jsonb_to_recordset(p_columns) as x(name text, type text, def text, not_null boolean, volatile boolean, ord int)
+      left join pg_attribute a on a.attrelid = eduzen_upgrade.rel(p_table) and a.attname = x.name and a.attnum > 0 and not a.attisdropped
+      left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+      where a.attname is null or format_type(a.atttypid, a.atttypmod) <> x.type
+        or pg_get_expr(d.adbin, d.adrelid) is distinct from x.def or a.attnotnull <> x.not_null
+      order by x.ord loop
+    perform eduzen_upgrade.ensure_column(p_table, r.name, r.type, r.def, r.not_null, r.volatile);
+  end loop;
+end $$;
+
+create or replace function eduzen_upgrade.name_constraints(p_table text, p_wanted jsonb) returns void
+  language plpgsql as $$
+declare
+  r record;
+begin
+  if eduzen_upgrade.rel(p_table) is null then return; end if;
+  for r in select x.* from jsonb_to_recordset(p_wanted) as x(name text, def text, ord int)
+      where not exists (select 1 from pg_constraint k where k.conrelid = eduzen_upgrade.rel(p_table) and k.conname = x.name)
+      order by x.ord loop
+    perform eduzen_upgrade.name_constraint(p_table, r.name, r.def);
+  end loop;
+end $$;
+
+create or replace function eduzen_upgrade.name_indexes(p_table text, p_wanted jsonb) returns void
+  language plpgsql as $$
+declare
+  r record;
+begin
+  if eduzen_upgrade.rel(p_table) is null then return; end if;
+  for r in select x.* from jsonb_to_recordset(p_wanted) as x(name text, def text, ord int)
+      where to_regclass('public.' || quote_ident(x.name)) is null
+      order by x.ord loop
+    perform eduzen_upgrade.name_index(p_table, r.name, r.def);
+  end loop;
+end $$;
+
+create or replace function eduzen_upgrade.add_constraints(p_table text, p_wanted jsonb) returns void
+  language plpgsql as $$
+declare
+  r record;
+begin
+  if eduzen_upgrade.rel(p_table) is null then return; end if;
+  for r in select x.* from jsonb_to_recordset(p_wanted) as x(name text, def text, ord int)
+      where not exists (select 1 from pg_constraint k where k.conrelid = eduzen_upgrade.rel(p_table) and k.conname = x.name
+        and eduzen_upgrade.constraint_def(k.oid) = x.def)
+      order by x.ord loop
+    perform eduzen_upgrade.add_constraint(p_table, r.name, r.def);
+  end loop;
+end $$;
+
 -- Turns the unique index built beforehand into the baseline's unique constraint.
 create or replace function eduzen_upgrade.attach_unique(p_table text, p_name text, p_columns text) returns void
   language plpgsql as $$

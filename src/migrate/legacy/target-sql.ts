@@ -18,6 +18,7 @@ import {
 import { isVolatileDefault } from './projection';
 
 const literal = (value: string | null) => (value === null ? 'null' : quoteLiteral(value));
+const jsonLiteral = (value: unknown) => `${quoteLiteral(JSON.stringify(value))}::jsonb`;
 const normaliseIndex = (definition: string) => definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ /, 'CREATE $1INDEX ON ');
 const NEW_TABLES = ['programs', 'change_log'];
 
@@ -50,12 +51,10 @@ export function catalogueSql(baseline: Baseline = loadBaseline()): string[] {
   for (const table of CARRIED_TABLES) statements.push(`select eduzen_upgrade.drop_legacy_triggers('${table}', '${LEGACY_TRIGGER_FUNCTION}')`);
   for (const table of CARRIED_TABLES) {
     const shape = baseline.tables[table]!;
-    for (const constraint of shape.constraints) {
-      statements.push(`select eduzen_upgrade.name_constraint('${table}', '${constraint.name}', ${literal(constraint.definition)})`);
-    }
-    for (const index of shape.indexes.filter((entry) => !entry.constraint)) {
-      statements.push(`select eduzen_upgrade.name_index('${table}', '${index.name}', ${literal(normaliseIndex(index.definition))})`);
-    }
+    const constraints = shape.constraints.map((constraint, ord) => ({ name: constraint.name, def: constraint.definition, ord }));
+    statements.push(`select eduzen_upgrade.name_constraints('${table}', ${jsonLiteral(constraints)})`);
+    const indexes = shape.indexes.filter((entry) => !entry.constraint).map((index, ord) => ({ name: index.name, def: normaliseIndex(index.definition), ord }));
+    statements.push(`select eduzen_upgrade.name_indexes('${table}', ${jsonLiteral(indexes)})`);
   }
   for (const rename of TABLE_RENAMES) statements.push(`select eduzen_upgrade.rename_prefixed('${rename.to}', '${rename.from}')`);
   for (const table of NEW_TABLES) {
@@ -65,16 +64,14 @@ export function catalogueSql(baseline: Baseline = loadBaseline()): string[] {
     }
   }
   for (const table of CARRIED_TABLES) {
-    for (const column of baseline.tables[table]!.columns) {
-      statements.push(
-        `select eduzen_upgrade.ensure_column('${table}', '${column.name}', ${literal(column.type)}, ${literal(column.default)}, ${column.notNull}, ${isVolatileDefault(column.default)})`,
-      );
-    }
+    const columns = baseline.tables[table]!.columns.map((column, ord) => ({
+      name: column.name, type: column.type, def: column.default, not_null: column.notNull, volatile: isVolatileDefault(column.default), ord,
+    }));
+    statements.push(`select eduzen_upgrade.ensure_columns('${table}', ${jsonLiteral(columns)})`);
   }
   for (const table of CARRIED_TABLES) {
-    for (const constraint of baseline.tables[table]!.constraints.filter((entry) => entry.kind === 'c')) {
-      statements.push(`select eduzen_upgrade.add_constraint('${table}', '${constraint.name}', ${literal(constraint.definition)})`);
-    }
+    const checks = baseline.tables[table]!.constraints.filter((entry) => entry.kind === 'c').map((constraint, ord) => ({ name: constraint.name, def: constraint.definition, ord }));
+    statements.push(`select eduzen_upgrade.add_constraints('${table}', ${jsonLiteral(checks)})`);
   }
   return statements;
 }
@@ -118,6 +115,35 @@ begin
 end
 $$`;
 
+/** Baseline statements that take no lock on a table: functions and their grants. */
+function isLockFree(head: string): boolean {
+  return /^create (or replace )?function /.test(head) || /^(grant|revoke) (all|execute) on function /.test(head) || /^comment on function /.test(head);
+}
+
+function baselineHead(statement: string): string {
+  return statement.replace(/--[^\n]*\n/g, '').trim().toLowerCase();
+}
+
+function finalizedStatements(): { head: string; statement: string }[] {
+  return baselineStatements()
+    .map((statement) => ({ head: baselineHead(statement), statement }))
+    .filter(({ head }) => !(head.startsWith('create table') || head.startsWith('create index') || head.startsWith('create schema') || head.startsWith('do ')))
+    .filter(({ head }) => !/^grant usage on schema/.test(head));
+}
+
+/**
+ * The baseline's functions and their grants, run before the finalize lock is taken: CREATE OR
+ * REPLACE FUNCTION and GRANT … ON FUNCTION lock no table, so they need not hold up traffic.
+ */
+export function functionsSql(): string[] {
+  return finalizedStatements().filter(({ head }) => isLockFree(head)).map(({ statement }) => statement);
+}
+
+/**
+ * What the finalize phase does under its exclusive lock, in as few statements as possible: the
+ * lookups of what to drop (legacy policies, earlier copies of the baseline's triggers and
+ * policies) are one catalogue query each instead of one statement per name.
+ */
 export function finalizeSql(baseline: Baseline = loadBaseline()): string[] {
   const statements: string[] = [];
   const productTables = Object.keys(baseline.tables);
@@ -127,24 +153,39 @@ export function finalizeSql(baseline: Baseline = loadBaseline()): string[] {
     const columns = shape.columns.map((column) => quoteLiteral(column.name)).join(', ');
     statements.push(`select eduzen_upgrade.drop_superseded_constraints('${table}', array[${keep}], array[${columns}])`);
   }
-  for (const index of LEGACY_INDEXES) statements.push(`drop index if exists public.${index}`);
+  statements.push(`drop index if exists ${LEGACY_INDEXES.map((index) => `public.${index}`).join(', ')}`);
+  const rest = finalizedStatements().filter(({ head }) => !isLockFree(head));
+  const policies: [string, string][] = [];
   for (const legacyTable of LEGACY_POLICY_TABLES) {
     const table = TABLE_RENAMES.find((rename) => rename.from === legacyTable)?.to ?? legacyTable;
-    for (const name of legacyPolicyNames(legacyTable)) {
-      statements.push(`do $$ begin if to_regclass('public.${table}') is not null then drop policy if exists "${name}" on public.${table}; end if; end $$`);
-    }
+    for (const name of legacyPolicyNames(legacyTable)) policies.push([table, name]);
   }
+  const triggers: [string, string][] = [];
+  for (const { head } of rest) {
+    const trigger = /^create trigger (\w+) .* on public\.(\w+)/s.exec(head);
+    if (trigger) triggers.push([trigger[2]!, trigger[1]!]);
+    const policy = /^create policy (\w+) on public\.(\w+)/.exec(head);
+    if (policy) policies.push([policy[2]!, policy[1]!]);
+  }
+  const pairs = (list: [string, string][]) => list.map(([table, name]) => `(${quoteLiteral(table)}, ${quoteLiteral(name)})`).join(', ');
+  statements.push(`do $$
+declare
+  r record;
+begin
+  for r in select c.relname, p.polname from pg_policy p join pg_class c on c.oid = p.polrelid
+      join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and (c.relname::text, p.polname::text) in (values ${pairs(policies)}) loop
+    execute format('drop policy %I on public.%I', r.polname, r.relname);
+  end loop;
+  for r in select c.relname, t.tgname from pg_trigger t join pg_class c on c.oid = t.tgrelid
+      join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and not t.tgisinternal and (c.relname::text, t.tgname::text) in (values ${pairs(triggers)}) loop
+    execute format('drop trigger %I on public.%I', r.tgname, r.relname);
+  end loop;
+end
+$$`);
   statements.push(`revoke all on ${productTables.map((table) => `public.${table}`).join(', ')} from anon, authenticated, service_role`);
-  for (const statement of baselineStatements()) {
-    const head = statement.replace(/--[^\n]*\n/g, '').trim().toLowerCase();
-    if (head.startsWith('create table') || head.startsWith('create index') || head.startsWith('create schema') || head.startsWith('do ')) continue;
-    if (/^grant usage on schema/.test(head)) continue;
-    const trigger = /^create trigger (\w+) .* on (public\.\w+)/s.exec(head);
-    if (trigger) statements.push(`drop trigger if exists ${trigger[1]} on ${trigger[2]}`);
-    const policy = /^create policy (\w+) on (public\.\w+)/.exec(head);
-    if (policy) statements.push(`drop policy if exists ${policy[1]} on ${policy[2]}`);
-    statements.push(statement);
-  }
+  for (const { statement } of rest) statements.push(statement);
   return statements;
 }
 

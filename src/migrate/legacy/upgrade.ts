@@ -46,7 +46,7 @@ export async function runUpgrade(handle: DatabaseHandle, request: UpgradeRequest
     return { outcome: 'fresh', detection, applied: await migrate(handle.db, { log }) };
   }
   const preflightStarted = performance.now();
-  const blockers = detection.layout ? await runPreflight(handle.db, detection.layout, request.remedies) : [];
+  const blockers = detection.layout ? await runPreflight(handle.db, detection.layout, request.remedies, { parallel: handle.engine === 'postgres' ? 2 : 1 }) : [];
   const preflightMs = performance.now() - preflightStarted;
   if (blockers.some((blocker) => !blocker.resolved)) return { outcome: 'blocked', detection, blockers };
   const plan = buildPlan({ layout: detection.layout, remedies: request.remedies });
