@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   row('copy-based migration (all under exclusive lock)', (name) => fmt(median(results[name]!.copy)));
   row('exclusive-lock time, copy ÷ ours', (name) => `${(median(results[name]!.copy) / med(name, 'exclusiveTotal')).toFixed(0)}×`);
   row('**total upgrade**', (name) => `**${fmt(med(name, 'total'))}**`);
-  for (const phase of ['preflight', 'prepare', 'repair', 'remedies', 'snapshot', 'catalogue', 'backfill', 'indexes', 'attach', 'validate', 'not-null', 'finalize', 'migrate']) {
+  for (const phase of ['preflight', 'prepare', 'repair', 'remedies', 'snapshot', 'catalogue', 'backfill', 'indexes', 'attach', 'validate', 'functions', 'finalize', 'migrate']) {
     row(`  ${phase}`, (name) => fmt(med(name, phase)));
   }
   row('backup before the upgrade (logical, not in total)', (name) => fmt(results[name]!.backupMs ?? 0));

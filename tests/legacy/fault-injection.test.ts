@@ -15,8 +15,8 @@ const CHECKPOINTS = [
   'after:backup', 'before:prepare', 'in:prepare', 'after:prepare', 'in:repair', 'in:remedies', 'after:remedies',
   'in:snapshot', 'after:snapshot', 'in:catalogue', 'after:catalogue', 'batch:sessions:1', 'batch:enrollments:2',
   'after:backfill', 'index:sessions_organization_id_id_key', 'index:enrollments_session_id_student_id_key',
-  'after:indexes', 'in:attach', 'after:attach', 'validate:sessions_dates_check', 'after:validate', 'in:not-null',
-  'after:not-null', 'in:finalize', 'after:finalize',
+  'after:indexes', 'in:attach', 'after:attach', 'validate:sessions_dates_check', 'after:validate', 'in:functions',
+  'validate:enrollments_session_fkey', 'in:finalize', 'after:finalize',
 ];
 const ARGS = ['db', 'upgrade', '--yes', '--orphan-sessions=placeholder', '--reversed-dates=swap', '--batch-size', '50'];
 const PARALLEL = 5;

@@ -9,7 +9,7 @@ import type { Engine } from '../../db/connect';
 import { createProgress } from '../../cli/progress';
 import { ensureHistoryTable, migrate } from '../runner';
 import type { CheckpointHook } from './checkpoints';
-import { type BackfillSpec, type Phase, type UpgradeStep, backfillRangeSql } from './plan';
+import { type BackfillSpec, type Phase, REPAIR_NEEDED_SQL, type UpgradeStep, backfillRangeSql } from './plan';
 import { CARRIED_TABLES, LEGACY_INDEXES } from './legacy-shape';
 import { SNAPSHOT_TABLES_SQL } from './snapshot';
 import { type IndexBuild, LOCKED_TABLES, lockTablesNowaitSql, lockTablesSql } from './target-sql';
@@ -115,7 +115,9 @@ async function runTransaction(
         if (exclusive) await warmUp(connection);
         await connection.transaction().execute(async (trx: Transaction<unknown>) => {
           await sql.raw(`set local lock_timeout = '${options.lockTimeoutMs}ms'`).execute(trx);
-          if (exclusive) {
+          // The repair phase changes nothing on a database the old script never touched: no lock then.
+          const locking = exclusive && (phase !== 'repair' || (await sql.raw<{ needed: boolean }>(REPAIR_NEEDED_SQL).execute(trx)).rows[0]?.needed === true);
+          if (locking) {
             await lockAll(trx, options.lockTimeoutMs);
             lockedAt = performance.now();
           }
@@ -124,7 +126,7 @@ async function runTransaction(
           await options.checkpoint(`in:${phase}`);
         });
       });
-      if (exclusive) {
+      if (lockedAt > 0) {
         timing.lockAttempts += attempt;
         timing.lockHeldMs = Math.max(timing.lockHeldMs, performance.now() - lockedAt);
       }

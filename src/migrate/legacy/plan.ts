@@ -15,7 +15,7 @@ import { type IndexBuild, VALIDATE_ALL_SQL, attachSql, catalogueSql, finalizeSql
 
 export type Phase =
   | 'prepare' | 'repair' | 'remedies' | 'snapshot' | 'catalogue' | 'backfill'
-  | 'indexes' | 'attach' | 'validate' | 'not-null' | 'finalize' | 'migrate';
+  | 'indexes' | 'attach' | 'validate' | 'functions' | 'finalize' | 'migrate';
 
 export type BackfillSpec = { table: string; from: string; where: string; assignments: Record<string, string> };
 
@@ -98,6 +98,12 @@ begin
 end
 $$`;
 
+/** Whether the repair phase has anything to do (otherwise it runs without taking the locks). */
+export const REPAIR_NEEDED_SQL = `select to_regclass('public.program_sessions') is not null and (
+    (eduzen_upgrade.has_column('formations_temp', 'duration_hours') and not coalesce(eduzen_upgrade.has_column('programs', 'duration_hours'), false))
+    or (to_regclass('public.formations') is not null and coalesce(eduzen_upgrade.has_column('programs', 'duration_hours'), false))
+    or to_regclass('public.sessions') is not null) as needed`;
+
 export function historySql(): string[] {
   const files = readBaselineFiles();
   const dollar = (text: string) => `$eduzen_statement$${text}$eduzen_statement$`;
@@ -135,12 +141,11 @@ export function buildPlan(options: PlanOptions): UpgradeStep[] {
     ...indexBuilds().map((index): UpgradeStep => ({ phase: 'indexes', kind: 'index', summary: `build ${index.name}`, index })),
     { phase: 'attach', kind: 'transaction', exclusive: true, summary: 'attach unique constraints to their indexes, add foreign keys NOT VALID', statements: [...attachSql(), "select eduzen_upgrade.set_phase('attach')"] },
     { phase: 'validate', kind: 'validate', summary: 'validate every NOT VALID constraint (reads and writes go on)', statements: [VALIDATE_ALL_SQL] },
-    { phase: 'not-null', kind: 'transaction', exclusive: true, summary: 'turn validated checks into NOT NULL without a scan', statements: ['select eduzen_upgrade.promote_not_null()'] },
-    { phase: 'finalize', kind: 'transaction', exclusive: false, summary: 'create or replace the baseline functions and their grants (no table lock)', statements: functionsSql() },
+    { phase: 'functions', kind: 'transaction', exclusive: false, summary: 'create or replace the baseline functions and their grants (no table lock)', statements: functionsSql() },
     {
       phase: 'finalize', kind: 'transaction', exclusive: true,
-      summary: 'replace superseded constraints, indexes, triggers and policies; RLS, grants; record the baseline in the history',
-      statements: [...finalizeSql(), ...historySql(), "select eduzen_upgrade.set_phase('finalize')",
+      summary: 'turn validated checks into NOT NULL without a scan; replace superseded constraints, indexes, triggers and policies; RLS, grants; record the baseline in the history',
+      statements: ['select eduzen_upgrade.promote_not_null()', ...finalizeSql(), ...historySql(), "select eduzen_upgrade.set_phase('finalize')",
         'update eduzen_upgrade.run set finished_at = now() where finished_at is null'],
     },
     { phase: 'migrate', kind: 'migrate', summary: `apply later product migrations (${readMigrationFiles().length - BASELINE_VERSIONS.length} now)` },

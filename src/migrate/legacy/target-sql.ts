@@ -94,9 +94,8 @@ export function attachSql(baseline: Baseline = loadBaseline()): string[] {
     }
   }
   for (const table of CARRIED_TABLES) {
-    for (const constraint of baseline.tables[table]!.constraints.filter((entry) => entry.kind === 'f')) {
-      statements.push(`select eduzen_upgrade.add_constraint('${table}', '${constraint.name}', ${literal(constraint.definition)})`);
-    }
+    const keys = baseline.tables[table]!.constraints.filter((entry) => entry.kind === 'f').map((constraint, ord) => ({ name: constraint.name, def: constraint.definition, ord }));
+    if (keys.length > 0) statements.push(`select eduzen_upgrade.add_constraints('${table}', ${jsonLiteral(keys)})`);
   }
   return statements;
 }
