@@ -377,7 +377,19 @@ async function warmUp(connection: AnyDb): Promise<void> {
     select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = 'public' and c.relname = any (${LOCKED_TABLES})`.execute(connection)).rows.map((row) => row.name);
   const helpers = (await sql<{ present: boolean }>`select to_regprocedure('eduzen_upgrade.drop_legacy_triggers(text, text)') is not null as present`.execute(connection)).rows[0]?.present;
-  await sql.raw([...tables.map((table) => `select * from public.${table} limit 0`), ...(helpers ? [WARM_UP_HELPERS] : [])].join(';\n')).execute(connection);
+  const reads = [
+    ...tables.map((table) => `select * from public.${table} limit 0`),
+    // The definitions the helpers compare, and the rows of the catalogues they read.
+    `select pg_get_constraintdef(k.oid), pg_get_indexdef(k.conindid) from pg_constraint k join pg_class c on c.oid = k.conrelid
+      join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public'`,
+    `select pg_get_indexdef(x.indexrelid) from pg_index x join pg_class c on c.oid = x.indrelid
+      join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public'`,
+    `select count(*) from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+      left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum where n.nspname = 'public' and pg_get_expr(d.adbin, d.adrelid) is not null`,
+    `select count(*) from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public'`,
+    `select count(*) from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public'`,
+  ];
+  await sql.raw([...reads, ...(helpers ? [WARM_UP_HELPERS] : [])].join(';\n')).execute(connection);
 }
 
 /**

@@ -11,7 +11,7 @@ import type { Remedies } from './preflight';
 import { remedySql } from './remedies';
 import { SNAPSHOT_SQL } from './snapshot';
 import { HELPERS_SQL } from './sql-helpers';
-import { type IndexBuild, VALIDATE_ALL_SQL, attachSql, catalogueSql, finalizeSql, functionsSql, indexBuilds } from './target-sql';
+import { EARLY_NEW_TABLES, type IndexBuild, VALIDATE_ALL_SQL, attachSql, catalogueSql, finalizeSql, functionsSql, indexBuilds, newTableSql } from './target-sql';
 
 export type Phase =
   | 'prepare' | 'repair' | 'remedies' | 'snapshot' | 'catalogue' | 'backfill'
@@ -130,7 +130,7 @@ export function buildPlan(options: PlanOptions): UpgradeStep[] {
   const start = `insert into eduzen_upgrade.run (options) select ${`'${JSON.stringify(options.remedies).replace(/'/g, "''")}'`}::jsonb
     where not exists (select 1 from eduzen_upgrade.run where finished_at is null)`;
   return [
-    { phase: 'prepare', kind: 'transaction', exclusive: false, summary: 'install the upgrade helpers and the auth shim where missing', statements: [...prepareSql(), start] },
+    { phase: 'prepare', kind: 'transaction', exclusive: false, summary: 'install the upgrade helpers and the auth shim where missing; create change_log', statements: [...prepareSql(), start, ...EARLY_NEW_TABLES.flatMap((table) => newTableSql(table))] },
     { phase: 'repair', kind: 'transaction', exclusive: true, summary: "carry back the old script's partial copies and undo its empty new programs", statements: [REPAIR_SQL] },
     { phase: 'remedies', kind: 'transaction', exclusive: false, summary: 'apply the remedies chosen for the blockers', statements: remedies },
     { phase: 'snapshot', kind: 'transaction', exclusive: false, summary: 'record row counts and content checksums of the legacy tables', statements: [SNAPSHOT_SQL, "select eduzen_upgrade.set_phase('snapshot')"] },

@@ -20,7 +20,21 @@ import { isVolatileDefault } from './projection';
 const literal = (value: string | null) => (value === null ? 'null' : quoteLiteral(value));
 const jsonLiteral = (value: unknown) => `${quoteLiteral(JSON.stringify(value))}::jsonb`;
 const normaliseIndex = (definition: string) => definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ /, 'CREATE $1INDEX ON ');
-const NEW_TABLES = ['programs', 'change_log'];
+/**
+ * Tables a legacy database lacks. `programs` takes the name the legacy formations leave, so it is
+ * created in the catalogue phase; `change_log` has no legacy counterpart and is created before
+ * any exclusive lock (its foreign key holds a write-blocking lock on `organizations` for the
+ * few milliseconds of the CREATE only).
+ */
+const CATALOGUE_NEW_TABLES = ['programs'];
+export const EARLY_NEW_TABLES = ['change_log'];
+
+export function newTableSql(table: string, baseline: Baseline = loadBaseline()): string[] {
+  return [
+    findBaselineStatement(`create table public.${table} (`).replace(/^create table /i, 'create table if not exists '),
+    ...baseline.tables[table]!.indexes.filter((entry) => !entry.constraint).map((index) => index.definition.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS ')),
+  ];
+}
 
 /** Tables the upgrade locks, parents first, so that it never deadlocks with itself. */
 export const LOCKED_TABLES = ['organizations', 'users', 'students', 'programs', 'formations', 'program_sessions', 'sessions', 'enrollments', 'attendance', 'grades'];
@@ -57,12 +71,7 @@ export function catalogueSql(baseline: Baseline = loadBaseline()): string[] {
     statements.push(`select eduzen_upgrade.name_indexes('${table}', ${jsonLiteral(indexes)})`);
   }
   for (const rename of TABLE_RENAMES) statements.push(`select eduzen_upgrade.rename_prefixed('${rename.to}', '${rename.from}')`);
-  for (const table of NEW_TABLES) {
-    statements.push(findBaselineStatement(`create table public.${table} (`).replace(/^create table /i, 'create table if not exists '));
-    for (const index of baseline.tables[table]!.indexes.filter((entry) => !entry.constraint)) {
-      statements.push(index.definition.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS '));
-    }
-  }
+  for (const table of CATALOGUE_NEW_TABLES) statements.push(...newTableSql(table, baseline));
   for (const table of CARRIED_TABLES) {
     const columns = baseline.tables[table]!.columns.map((column, ord) => ({
       name: column.name, type: column.type, def: column.default, not_null: column.notNull, volatile: isVolatileDefault(column.default), ord,
