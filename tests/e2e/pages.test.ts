@@ -5,7 +5,7 @@
 import { expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { localDateTime } from '../../src/features/attendance/attendance-grid';
+import { localDateTime } from '../../src/features/attendance';
 import { ATTENDANCE_COLUMNS, ENROLLMENT_COLUMNS } from '../../src/features/exports/export.service';
 import { describeBrowser, screenshot } from '../support/browser';
 import { createTenant } from '../support/factories';
