@@ -32,7 +32,7 @@ ${DATABASE_USAGE}
   --reversed-dates=swap           swap the dates of sessions that end before they start
   --default-organization=CODE     organisation of orphan sessions nothing else places
   --lock-timeout MS               longest wait for an exclusive lock before retrying (default 500)
-  --batch-size N                  rows per backfill batch (default 50000)
+  --batch-size N                  rows per backfill batch, as heap pages (default 50000)
   --emit-sql FILE                 write the upgrade as one idempotent SQL script (- for stdout) and exit
 
 Server only: CONCURRENTLY and the lock timeouts matter with other connections; on the embedded
@@ -134,7 +134,7 @@ function printPlan(context: CommandContext, plan: ReturnType<typeof buildPlan>):
   for (const [index, step] of plan.entries()) {
     out(`\n-- ${index + 1}. ${step.phase}: ${step.summary}`);
     if (step.kind === 'transaction' || step.kind === 'validate') for (const statement of step.statements) out(`${statement};`);
-    if (step.kind === 'backfill') out(`-- batches of --batch-size rows by id:\n${(describeBackfill(step))};`);
+    if (step.kind === 'backfill') out(`-- in ranges of heap pages of about --batch-size rows (ctid), on two connections:\n${(describeBackfill(step))};`);
     if (step.kind === 'index') out(`${step.index.definition.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY IF NOT EXISTS ')};`);
     if (step.kind === 'migrate') out('-- eduzen db migrate');
   }
