@@ -43,12 +43,15 @@ export async function findSession(db: Kysely<Database>, organizationId: string, 
 
 export type SessionRecord = NonNullable<Awaited<ReturnType<typeof findSession>>>;
 
-/** The session's attending learners plus anyone who already has marks in it, by name. */
-export async function listRoster(db: Kysely<Database>, organizationId: string, sessionId: string) {
+/**
+ * The session's attending learners (confirmed or completed) plus anyone who already has rows in
+ * it in `recordedIn` (attendance marks or grades), by name.
+ */
+export async function listRoster(db: Kysely<Database>, organizationId: string, sessionId: string, recordedIn: 'attendance' | 'grades' = 'attendance') {
   const roster = db.selectFrom('enrollments').select('student_id')
     .where('organization_id', '=', organizationId).where('session_id', '=', sessionId)
     .where('status', 'in', ATTENDING_STATUSES)
-    .union(db.selectFrom('attendance').select('student_id')
+    .union(db.selectFrom(recordedIn).select('student_id')
       .where('organization_id', '=', organizationId).where('session_id', '=', sessionId));
   return db
     .selectFrom(roster.as('roster'))

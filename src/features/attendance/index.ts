@@ -5,4 +5,5 @@
  */
 export { MARKERS, type SessionRecord, loadSession } from './session-access';
 export { readAttendanceGrid } from './attendance.service';
+export { listEnrolledStudentIds, listRoster as listSessionLearners } from './attendance.repository';
 export { emptySummary, hoursOf, localDateTime } from './attendance-grid';

@@ -1,8 +1,6 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { Database } from '../../db/schema';
 
-const ATTENDING_STATUSES = ['confirmed', 'completed'];
-
 const GRADE_COLUMNS = [
   'id', 'student_id', 'subject', 'assessment_type', 'score', 'max_score', 'coefficient', 'appreciation',
   'graded_at', 'graded_by', 'updated_at',
@@ -21,40 +19,6 @@ export type NewGrade = {
 };
 
 export type GradeChanges = Partial<Omit<NewGrade, 'session_id' | 'graded_by'>> & { graded_by: string };
-
-/** The session's attending learners plus anyone who already has grades in it, by name. */
-export async function listRoster(db: Kysely<Database>, organizationId: string, sessionId: string) {
-  const roster = db.selectFrom('enrollments').select('student_id')
-    .where('organization_id', '=', organizationId).where('session_id', '=', sessionId)
-    .where('status', 'in', ATTENDING_STATUSES)
-    .union(db.selectFrom('grades').select('student_id')
-      .where('organization_id', '=', organizationId).where('session_id', '=', sessionId));
-  return db
-    .selectFrom(roster.as('roster'))
-    .leftJoin('students', (join) => join
-      .on('students.organization_id', '=', organizationId)
-      .onRef('students.id', '=', 'roster.student_id'))
-    .leftJoin('enrollments', (join) => join
-      .on('enrollments.organization_id', '=', organizationId)
-      .on('enrollments.session_id', '=', sessionId)
-      .onRef('enrollments.student_id', '=', 'roster.student_id'))
-    .select([
-      'roster.student_id', 'students.first_name', 'students.last_name', 'students.student_number',
-      'enrollments.status as enrollment_status',
-    ])
-    .orderBy('students.last_name', (ob) => ob.asc().nullsLast())
-    .orderBy('students.first_name')
-    .orderBy('roster.student_id')
-    .execute();
-}
-
-export async function listEnrolledStudentIds(db: Kysely<Database>, organizationId: string, sessionId: string) {
-  const rows = await db.selectFrom('enrollments').select('student_id')
-    .where('organization_id', '=', organizationId).where('session_id', '=', sessionId)
-    .where('status', 'in', ATTENDING_STATUSES)
-    .execute();
-  return rows.map((row) => row.student_id);
-}
 
 export async function listGrades(db: Kysely<Database>, organizationId: string, sessionId: string) {
   return db.selectFrom('grades').select(GRADE_COLUMNS)

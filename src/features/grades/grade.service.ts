@@ -8,7 +8,7 @@ import type { Actor } from '../../shared/actor';
 import { notFound } from '../../shared/errors';
 import type { Language } from '../../shared/i18n';
 import { collectEntryErrors } from '../../shared/entry-errors';
-import { loadSession } from '../attendance';
+import { listEnrolledStudentIds, listSessionLearners, loadSession } from '../attendance';
 import * as repository from './grade.repository';
 import { DEFAULT_MAX_SCORE, type SaveGrades, hundredths } from './grade.schemas';
 
@@ -20,7 +20,7 @@ export async function listSessionGrades(trx: TenantTransaction, actor: Actor, se
 /** Creates the grades without id and updates those with one; validated as a whole first. */
 export async function saveGrades(trx: TenantTransaction, actor: Actor, sessionId: string, body: SaveGrades, language: Language) {
   const session = await loadSession(trx, actor, sessionId, 'write');
-  const enrolled = new Set(await repository.listEnrolledStudentIds(trx, actor.organizationId, session.id));
+  const enrolled = new Set(await listEnrolledStudentIds(trx, actor.organizationId, session.id));
   const ids = body.grades.flatMap((entry) => (entry.id ? [entry.id] : []));
   const existing = new Map((await repository.findGrades(trx, actor.organizationId, session.id, ids)).map((row) => [row.id, row]));
   const seen = new Set<string>();
@@ -71,7 +71,7 @@ export async function deleteGrade(trx: TenantTransaction, actor: Actor, sessionI
 }
 
 async function readGrades(trx: TenantTransaction, actor: Actor, sessionId: string) {
-  const roster = await repository.listRoster(trx, actor.organizationId, sessionId);
+  const roster = await listSessionLearners(trx, actor.organizationId, sessionId, 'grades');
   const grades = await repository.listGrades(trx, actor.organizationId, sessionId);
   const averages = await repository.listAverages(trx, actor.organizationId, sessionId);
   return {
