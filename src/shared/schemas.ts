@@ -54,6 +54,15 @@ export type ListResult<T> = { items: T[]; total: number; page: number; page_size
 
 export const timestamp = z.union([z.date(), z.string()]).transform((value) => (value instanceof Date ? value.toISOString() : value));
 
+/** A learner as listed on a session's grids (attendance, grades), with their enrollment's status. */
+export const sessionLearner = z.object({
+  student_id: z.uuid(),
+  first_name: z.string().nullable(),
+  last_name: z.string().nullable(),
+  student_number: z.string().nullable(),
+  enrollment_status: z.string().nullable(),
+});
+
 export const errorResponse = z.object({
   error: z.object({
     code: z.string(),

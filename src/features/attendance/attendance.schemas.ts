@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { i18nError } from '../../shared/i18n';
-import { isoDate, optionalText } from '../../shared/schemas';
+import { isoDate, optionalText, sessionLearner } from '../../shared/schemas';
 
 export const ATTENDANCE_STATUSES = ['present', 'absent', 'late', 'excused'] as const;
 export const HALF_DAY_SLOTS = ['am', 'pm'] as const;
@@ -83,12 +83,7 @@ export const attendanceGrid = z.object({
     end_date: z.string(),
   }),
   half_days: z.array(halfDay),
-  students: z.array(z.object({
-    student_id: z.uuid(),
-    first_name: z.string().nullable(),
-    last_name: z.string().nullable(),
-    student_number: z.string().nullable(),
-    enrollment_status: z.string().nullable(),
+  students: z.array(sessionLearner.extend({
     cells: z.array(attendanceCell),
     summary: attendanceSummary,
   })),

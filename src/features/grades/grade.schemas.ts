@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { i18nError } from '../../shared/i18n';
-import { optionalText, requiredText, timestamp } from '../../shared/schemas';
+import { optionalText, requiredText, sessionLearner, timestamp } from '../../shared/schemas';
 
 /** The most grades one PUT may carry. */
 export const MAX_GRADES = 2000;
@@ -64,12 +64,7 @@ export const sessionGrades = z.object({
   session_id: z.uuid(),
   /** Mean of the learners' averages (each learner weighs the same), on 20; null without grades. */
   session_average: z.string().nullable(),
-  students: z.array(z.object({
-    student_id: z.uuid(),
-    first_name: z.string().nullable(),
-    last_name: z.string().nullable(),
-    student_number: z.string().nullable(),
-    enrollment_status: z.string().nullable(),
+  students: z.array(sessionLearner.extend({
     /** sum(score / max_score × 20 × coefficient) / sum(coefficient), to 2 decimals; null without grades. */
     average: z.string().nullable(),
     grades: z.array(grade),
