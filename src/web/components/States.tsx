@@ -1,4 +1,5 @@
 /** Loading, error and empty states, the same on every page. */
+import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { ApiError } from '../lib/api';
 import { describeError } from '../lib/errors';
@@ -33,4 +34,11 @@ export function Empty({ children, action }: { children: ReactNode; action?: Reac
       {action}
     </div>
   );
+}
+
+/** A query's loading and error states, or its data handed to `children`; `retry` offers a retry button. */
+export function QueryState<T>({ query, retry = false, children }: { query: UseQueryResult<T>; retry?: boolean; children: (data: T) => ReactNode }) {
+  if (query.isPending) return <Loading />;
+  if (query.isError) return <ErrorState error={query.error} onRetry={retry ? () => void query.refetch() : undefined} />;
+  return <>{children(query.data)}</>;
 }

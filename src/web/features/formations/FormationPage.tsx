@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router-dom';
 import { Badge } from '../../components/Badge';
 import { ConfirmDialog } from '../../components/Dialog';
 import { PageHeader } from '../../components/PageHeader';
-import { ErrorState, Loading } from '../../components/States';
+import { ErrorState, Loading, QueryState } from '../../components/States';
 import { useToast } from '../../components/Toast';
 import { describeError } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
@@ -61,9 +61,9 @@ export function FormationPage() {
       </section>
       <section className="card" aria-labelledby="formation-sessions">
         <div className="card-header"><h2 id="formation-sessions">{t('formations.sessions_of')}</h2><Badge tone="accent">{data.session_count}</Badge></div>
-        {sessions.isPending ? <Loading /> : sessions.isError ? <ErrorState error={sessions.error} /> : (
-          <SessionsTable sessions={sessions.data.items} hideFormation />
-        )}
+        <QueryState query={sessions}>{(list) => (
+          <SessionsTable sessions={list.items} hideFormation />
+        )}</QueryState>
       </section>
       {creating && <SessionFormDialog defaultFormationId={id} onClose={() => setCreating(false)} onSaved={(session) => navigate(`/dashboard/sessions/${session.id}`)} />}
       {deleting && (

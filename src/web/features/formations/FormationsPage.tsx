@@ -8,7 +8,7 @@ import { SelectField } from '../../components/Field';
 import { FilterBar } from '../../components/FilterBar';
 import { PageHeader } from '../../components/PageHeader';
 import { SearchInput } from '../../components/SearchInput';
-import { ErrorState, Loading } from '../../components/States';
+import { QueryState } from '../../components/States';
 import { useToast } from '../../components/Toast';
 import { describeError } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
@@ -82,21 +82,21 @@ export function FormationsPage() {
           <option value="false">{t('common.inactive')}</option>
         </SelectField>
       </FilterBar>
-      {formations.isPending ? <Loading /> : formations.isError ? <ErrorState error={formations.error} onRetry={() => void formations.refetch()} /> : (
+      <QueryState query={formations} retry>{(list) => (
         <>
           <DataTable
             caption={t('formations.title')}
             columns={columns}
-            rows={formations.data.items}
+            rows={list.items}
             rowKey={(formation) => formation.id}
             sort={values.sort}
             order={values.order as 'asc' | 'desc'}
             onSort={(sort, order) => update({ sort, order })}
             empty={t('formations.empty')}
           />
-          <Pagination page={formations.data.page} pageSize={formations.data.page_size} total={formations.data.total} onPage={(page) => update({ page }, { keepPage: true })} />
+          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={(page) => update({ page }, { keepPage: true })} />
         </>
-      )}
+      )}</QueryState>
       {deleting && (
         <ConfirmDialog
           title={t('formations.delete_title')}

@@ -5,7 +5,7 @@ import { Badge } from '../../components/Badge';
 import { type Column, DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
 import { PageHeader } from '../../components/PageHeader';
-import { Empty, ErrorState, Loading } from '../../components/States';
+import { Empty, ErrorState, Loading, QueryState } from '../../components/States';
 import { useToast } from '../../components/Toast';
 import { describeError } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
@@ -53,9 +53,9 @@ export function ProgramPage() {
       {program.data.description && <p className="card card-body">{program.data.description}</p>}
       <section className="card" aria-labelledby="program-formations">
         <div className="card-header"><h2 id="program-formations">{t('programs.formations')}</h2><Badge tone="accent">{program.data.formation_count}</Badge></div>
-        {formations.isPending ? <Loading /> : formations.isError ? <ErrorState error={formations.error} /> : (
-          <DataTable caption={t('programs.formations')} columns={columns} rows={formations.data.items} rowKey={(formation) => formation.id} empty={t('programs.no_formations')} />
-        )}
+        <QueryState query={formations}>{(list) => (
+          <DataTable caption={t('programs.formations')} columns={columns} rows={list.items} rowKey={(formation) => formation.id} empty={t('programs.no_formations')} />
+        )}</QueryState>
       </section>
       {editing && <ProgramFormDialog program={program.data} onClose={() => setEditing(false)} />}
       {adding && <AddFormationsDialog programId={id} onClose={() => setAdding(false)} />}

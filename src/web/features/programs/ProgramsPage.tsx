@@ -8,7 +8,7 @@ import { SelectField } from '../../components/Field';
 import { FilterBar } from '../../components/FilterBar';
 import { PageHeader } from '../../components/PageHeader';
 import { SearchInput } from '../../components/SearchInput';
-import { ErrorState, Loading } from '../../components/States';
+import { QueryState } from '../../components/States';
 import { useToast } from '../../components/Toast';
 import { describeError } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
@@ -65,21 +65,21 @@ export function ProgramsPage() {
           <option value="false">{t('common.inactive')}</option>
         </SelectField>
       </FilterBar>
-      {programs.isPending ? <Loading /> : programs.isError ? <ErrorState error={programs.error} onRetry={() => void programs.refetch()} /> : (
+      <QueryState query={programs} retry>{(list) => (
         <>
           <DataTable
             caption={t('programs.title')}
             columns={columns}
-            rows={programs.data.items}
+            rows={list.items}
             rowKey={(program) => program.id}
             sort={values.sort}
             order={values.order as 'asc' | 'desc'}
             onSort={(sort, order) => update({ sort, order })}
             empty={t('programs.empty')}
           />
-          <Pagination page={programs.data.page} pageSize={programs.data.page_size} total={programs.data.total} onPage={(page) => update({ page }, { keepPage: true })} />
+          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={(page) => update({ page }, { keepPage: true })} />
         </>
-      )}
+      )}</QueryState>
       {editing && <ProgramFormDialog program={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
       {deleting && (
         <ConfirmDialog

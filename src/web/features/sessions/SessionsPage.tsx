@@ -6,7 +6,7 @@ import { SelectField, TextField } from '../../components/Field';
 import { FilterBar } from '../../components/FilterBar';
 import { PageHeader } from '../../components/PageHeader';
 import { SearchInput } from '../../components/SearchInput';
-import { ErrorState, Loading } from '../../components/States';
+import { QueryState } from '../../components/States';
 import { useI18n } from '../../lib/i18n';
 import { useUrlState } from '../../lib/url-state';
 import { useCanWrite, useRole } from '../auth/permissions';
@@ -58,17 +58,17 @@ export function SessionsPage() {
         <TextField label={t('common.from')} type="date" value={values.from} onChange={(event) => update({ from: event.target.value })} />
         <TextField label={t('common.to')} type="date" value={values.to} onChange={(event) => update({ to: event.target.value })} />
       </FilterBar>
-      {sessions.isPending ? <Loading /> : sessions.isError ? <ErrorState error={sessions.error} onRetry={() => void sessions.refetch()} /> : (
+      <QueryState query={sessions} retry>{(list) => (
         <>
           <SessionsTable
-            sessions={sessions.data.items}
+            sessions={list.items}
             sort={values.sort}
             order={values.order as 'asc' | 'desc'}
             onSort={(sort, order) => update({ sort, order })}
           />
-          <Pagination page={sessions.data.page} pageSize={sessions.data.page_size} total={sessions.data.total} onPage={(page) => update({ page }, { keepPage: true })} />
+          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={(page) => update({ page }, { keepPage: true })} />
         </>
-      )}
+      )}</QueryState>
       {creating && <SessionFormDialog onClose={() => setCreating(false)} onSaved={(session) => navigate(`/dashboard/sessions/${session.id}`)} />}
     </>
   );

@@ -7,7 +7,7 @@ import { SelectField } from '../../components/Field';
 import { FilterBar } from '../../components/FilterBar';
 import { PageHeader } from '../../components/PageHeader';
 import { SearchInput } from '../../components/SearchInput';
-import { ErrorState, Loading } from '../../components/States';
+import { QueryState } from '../../components/States';
 import { useToast } from '../../components/Toast';
 import { ApiError } from '../../lib/api';
 import { describeError } from '../../lib/errors';
@@ -76,21 +76,21 @@ export function StudentsPage() {
           {STUDENT_STATUSES.map((status) => <option key={status} value={status}>{t(`students.status.${status}`)}</option>)}
         </SelectField>
       </FilterBar>
-      {students.isPending ? <Loading /> : students.isError ? <ErrorState error={students.error} onRetry={() => void students.refetch()} /> : (
+      <QueryState query={students} retry>{(list) => (
         <>
           <DataTable
             caption={t('students.title')}
             columns={columns}
-            rows={students.data.items}
+            rows={list.items}
             rowKey={(student) => student.id}
             sort={values.sort}
             order={values.order as 'asc' | 'desc'}
             onSort={(sort, order) => update({ sort, order })}
             empty={t('students.empty')}
           />
-          <Pagination page={students.data.page} pageSize={students.data.page_size} total={students.data.total} onPage={(page) => update({ page }, { keepPage: true })} />
+          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={(page) => update({ page }, { keepPage: true })} />
         </>
-      )}
+      )}</QueryState>
       {editing && <StudentFormDialog student={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
       {importing && <ImportDialog onClose={() => setImporting(false)} />}
       {deleting && (

@@ -7,7 +7,7 @@ import { FormAlert, SelectField, TextField } from '../../components/Field';
 import { FilterBar } from '../../components/FilterBar';
 import { PageHeader } from '../../components/PageHeader';
 import { SearchInput } from '../../components/SearchInput';
-import { ErrorState, Loading } from '../../components/States';
+import { QueryState } from '../../components/States';
 import { useToast } from '../../components/Toast';
 import { ApiError, type FieldErrors } from '../../lib/api';
 import { describeError } from '../../lib/errors';
@@ -62,12 +62,12 @@ export function UsersPage() {
           <option value="false">{t('common.inactive')}</option>
         </SelectField>
       </FilterBar>
-      {users.isPending ? <Loading /> : users.isError ? <ErrorState error={users.error} onRetry={() => void users.refetch()} /> : (
+      <QueryState query={users} retry>{(list) => (
         <>
-          <DataTable caption={t('users.title')} columns={columns} rows={users.data.items} rowKey={(user) => user.id} sort={values.sort} order={values.order as 'asc' | 'desc'} onSort={(sort, order) => update({ sort, order })} empty={t('users.empty')} />
-          <Pagination page={users.data.page} pageSize={users.data.page_size} total={users.data.total} onPage={(page) => update({ page }, { keepPage: true })} />
+          <DataTable caption={t('users.title')} columns={columns} rows={list.items} rowKey={(user) => user.id} sort={values.sort} order={values.order as 'asc' | 'desc'} onSort={(sort, order) => update({ sort, order })} empty={t('users.empty')} />
+          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={(page) => update({ page }, { keepPage: true })} />
         </>
-      )}
+      )}</QueryState>
       {editing && <UserFormDialog user={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
       {deactivating && (
         <ConfirmDialog
