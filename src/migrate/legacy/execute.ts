@@ -71,6 +71,7 @@ export async function executePlan(db: AnyDb, steps: UpgradeStep[], options: Exec
       await options.checkpoint(`after:${step.phase}`);
     }
   }
+  if (options.engine === 'postgres') await durabilityBarrier(db);
   return {
     phases,
     longestLockMs: Math.max(0, ...phases.map((phase) => phase.lockHeldMs)),
@@ -114,7 +115,12 @@ async function runTransaction(
         // tables and the compiled helpers, which a first use would otherwise load under the lock.
         if (exclusive) await warmUp(connection);
         await connection.transaction().execute(async (trx: Transaction<unknown>) => {
-          await sql.raw(`set local lock_timeout = '${options.lockTimeoutMs}ms'`).execute(trx);
+          // An exclusive phase's commit does not wait for its WAL flush: the locks are released at
+          // once instead of after a disk write. A server crash can then forget at most the last
+          // phases committed; each phase is idempotent, so the next run does them again, and the
+          // run ends with a durable commit before it reports success (durabilityBarrier).
+          const asynchronous = exclusive && options.engine === 'postgres' ? '; set local synchronous_commit = off' : '';
+          await sql.raw(`set local lock_timeout = '${options.lockTimeoutMs}ms'${asynchronous}`).execute(trx);
           // The repair phase changes nothing on a database the old script never touched: no lock then.
           const locking = exclusive && (phase !== 'repair' || (await sql.raw<{ needed: boolean }>(REPAIR_NEEDED_SQL).execute(trx)).rows[0]?.needed === true);
           if (locking) {
@@ -143,6 +149,19 @@ async function runTransaction(
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
+}
+
+/**
+ * A transaction with a transaction id, committed with synchronous_commit on: its commit waits for
+ * the WAL to be flushed up to its commit record, so every earlier commit of the run (those made
+ * without waiting) is durable once it returns.
+ */
+async function durabilityBarrier(db: AnyDb): Promise<void> {
+  await db.connection().execute(async (connection) =>
+    connection.transaction().execute(async (trx: Transaction<unknown>) => {
+      await sql.raw(`set local synchronous_commit = on; select txid_current()`).execute(trx);
+    }),
+  );
 }
 
 function workerCount(options: ExecuteOptions): number {

@@ -38,24 +38,35 @@ const SAMPLE_SIZE = 5;
 
 export type PreflightOptions = { /** Connections to spread the tables over (server only). */ parallel?: number };
 
+/** The parts of a table's preflight, each one query (or a few): spread over the connections as separate work. */
+const PARTS = ['rows', 'keys', 'unique'] as const;
+type Part = (typeof PARTS)[number];
+
 export async function runPreflight(db: AnyDb, layout: LegacyLayout, remedies: Remedies = {}, options: PreflightOptions = {}): Promise<Blocker[]> {
   const uniqueColumns = await legacyUniqueColumns(db, layout);
-  // Largest tables first, spread over the connections; blockers are listed in table order.
-  const queue = [...CARRIED_TABLES].reverse();
-  const found = new Map<CarriedTable, Blocker[]>();
+  // Each table's row checks and key checks are separate scans: spread as separate items over the
+  // connections, largest table first, so that the two largest tables do not end up on one connection.
+  const sizes = await sql<{ table: string; bytes: string }>`
+    select v.name as "table", coalesce(pg_relation_size(to_regclass('public.' || v.relation)), 0)::text as bytes
+    from unnest(${[...CARRIED_TABLES]}::text[], ${CARRIED_TABLES.map((table) => layout.relation[table])}::text[]) v (name, relation)`.execute(db);
+  const bytes = (table: string) => Number(sizes.rows.find((row) => row.table === table)?.bytes ?? 0);
+  const queue = [...CARRIED_TABLES]
+    .sort((a, b) => bytes(b) - bytes(a))
+    .flatMap((table) => (['keys', 'rows', 'unique'] as const).map((part) => ({ table, part })));
+  const found = new Map<string, Blocker[]>();
   let failed = false;
   await Promise.all(
     Array.from({ length: Math.max(1, options.parallel ?? 1) }, () =>
       db.connection().execute(async (connection) => {
-        for (let table = queue.shift(); table && !failed; table = queue.shift()) {
+        for (let item = queue.shift(); item && !failed; item = queue.shift()) {
           try {
             // Projected keys are expressions the planner cannot estimate: without this it may pick
             // nested loops over whole tables, quadratic in the data size. Hash joins keep preflight linear.
             const blockers = await connection.transaction().execute(async (trx) => {
               await sql.raw('set local enable_nestloop = off').execute(trx);
-              return tableBlockers(trx, layout, table, remedies, uniqueColumns);
+              return tableBlockers(trx, layout, item.table, item.part, remedies, uniqueColumns);
             });
-            found.set(table, blockers);
+            found.set(`${item.table}:${item.part}`, blockers);
           } catch (error) {
             failed = true;
             throw error;
@@ -64,13 +75,15 @@ export async function runPreflight(db: AnyDb, layout: LegacyLayout, remedies: Re
       }),
     ),
   );
-  return CARRIED_TABLES.flatMap((table) => found.get(table) ?? []);
+  // Blockers in table order, each table's row checks, key checks, then duplicates.
+  return CARRIED_TABLES.flatMap((table) => PARTS.flatMap((part) => found.get(`${table}:${part}`) ?? []));
 }
 
 async function tableBlockers(
   db: AnyDb,
   layout: LegacyLayout,
   table: CarriedTable,
+  part: Part,
   remedies: Remedies,
   uniqueColumns: Map<CarriedTable, string[][]>,
 ): Promise<Blocker[]> {
@@ -78,10 +91,12 @@ async function tableBlockers(
   const blockers: Blocker[] = [];
   {
     const projection = projectionSql(layout, table, options);
-    const groups: [Finding[], string][] = [
-      [rowFindings(table), `(${projection}) c`],
-      [foreignKeyFindings(layout, table), `(${projection}) c ${foreignKeyJoins(layout, table, options)}`],
-    ];
+    const groups: [Finding[], string][] =
+      part === 'rows'
+        ? [[rowFindings(table), `(${projection}) c`]]
+        : part === 'keys'
+          ? [[foreignKeyFindings(layout, table), `(${projection}) c ${foreignKeyJoins(layout, table, options)}`]]
+          : [];
     for (const [findings, from] of groups) {
       if (findings.length === 0) continue;
       const counts = await sql.raw<Record<string, string>>(
@@ -92,7 +107,7 @@ async function tableBlockers(
         if (count > 0) blockers.push(await describe(db, finding, count, from, remedies));
       }
     }
-    for (const constraint of baselineTable(table).constraints) {
+    for (const constraint of part === 'unique' ? baselineTable(table).constraints : []) {
       if (constraint.kind !== 'u') continue;
       if (uniqueColumns.get(table)?.some((columns) => columns.every((column) => constraint.columns.includes(column)))) continue;
       const list = constraint.definition.replace(/^UNIQUE \((.*)\)$/, '$1');
