@@ -38,9 +38,9 @@ async function upgradeOnce(url: string): Promise<Run> {
     const run: Run = { preflight: result.preflightMs, total: result.report.totalMs + result.preflightMs, longestLock: result.report.longestLockMs };
     for (const phase of result.report.phases) {
       run[phase.phase] = (run[phase.phase] ?? 0) + phase.ms;
-      if (phase.lockHeldMs > 0) run[`${phase.phase}Lock`] = phase.lockHeldMs;
+      if (phase.lockTotalMs > 0) run[`${phase.phase}Lock`] = phase.lockTotalMs;
     }
-    run.exclusiveTotal = result.report.phases.reduce((sum, phase) => sum + phase.lockHeldMs, 0);
+    run.exclusiveTotal = result.report.phases.reduce((sum, phase) => sum + phase.lockTotalMs, 0);
     return run;
   } finally {
     await handle.close();
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   row('copy-based migration (all under exclusive lock)', (name) => fmt(median(results[name]!.copy)));
   row('exclusive-lock time, copy ÷ ours', (name) => `${(median(results[name]!.copy) / med(name, 'exclusiveTotal')).toFixed(0)}×`);
   row('**total upgrade**', (name) => `**${fmt(med(name, 'total'))}**`);
-  for (const phase of ['preflight', 'prepare', 'repair', 'remedies', 'snapshot', 'catalogue', 'backfill', 'indexes', 'attach', 'validate', 'functions', 'finalize', 'migrate']) {
+  for (const phase of ['preflight', 'prepare', 'repair', 'remedies', 'snapshot', 'catalogue', 'backfill', 'indexes', 'retire', 'attach', 'validate', 'functions', 'finalize', 'migrate']) {
     row(`  ${phase}`, (name) => fmt(med(name, phase)));
   }
   row('backup before the upgrade (logical, not in total)', (name) => fmt(results[name]!.backupMs ?? 0));

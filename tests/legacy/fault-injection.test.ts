@@ -15,7 +15,7 @@ const CHECKPOINTS = [
   'after:backup', 'before:prepare', 'in:prepare', 'after:prepare', 'in:repair', 'in:remedies', 'after:remedies',
   'in:snapshot', 'after:snapshot', 'in:catalogue', 'after:catalogue', 'batch:sessions:1', 'batch:enrollments:2',
   'after:backfill', 'index:sessions_organization_id_id_key', 'index:enrollments_session_id_student_id_key',
-  'after:indexes', 'in:attach', 'after:attach', 'validate:sessions_dates_check', 'after:validate', 'in:functions',
+  'after:indexes', 'in:retire', 'after:retire', 'in:attach', 'after:attach', 'validate:sessions_dates_check', 'after:validate', 'in:functions',
   'validate:enrollments_session_fkey', 'in:finalize', 'after:finalize',
 ];
 const ARGS = ['db', 'upgrade', '--yes', '--orphan-sessions=placeholder', '--reversed-dates=swap', '--batch-size', '50'];

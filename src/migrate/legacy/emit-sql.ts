@@ -36,7 +36,7 @@ function stepSql(step: UpgradeStep): string[] {
   switch (step.kind) {
     case 'transaction': {
       const statements = step.phase === 'remedies' ? step.statements.map(onlyOnLegacy) : step.statements;
-      return step.exclusive ? [lockTablesSql(), ...statements] : statements;
+      return step.exclusive ? [lockTablesSql(step.lockTables), ...statements] : statements;
     }
     case 'backfill':
       return [backfillAllSql(step.backfill)];

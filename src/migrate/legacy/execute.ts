@@ -27,7 +27,8 @@ export type ExecuteOptions = {
   progressStream: NodeJS.WritableStream & { isTTY?: boolean };
 };
 
-export type PhaseTiming = { phase: Phase; ms: number; lockHeldMs: number; lockAttempts: number };
+/** lockHeldMs: the longest exclusive lock of the phase; lockTotalMs: all of them together (a phase may lock several times). */
+export type PhaseTiming = { phase: Phase; ms: number; lockHeldMs: number; lockTotalMs: number; lockAttempts: number };
 
 export type ExecuteReport = { phases: PhaseTiming[]; longestLockMs: number; totalMs: number };
 
@@ -49,7 +50,7 @@ export async function executePlan(db: AnyDb, steps: UpgradeStep[], options: Exec
     const last = grouped || steps[index + 1]?.phase !== step.phase;
     if (first) {
       await options.checkpoint(`before:${step.phase}`);
-      phases.push({ phase: step.phase, ms: 0, lockHeldMs: 0, lockAttempts: 0 });
+      phases.push({ phase: step.phase, ms: 0, lockHeldMs: 0, lockTotalMs: 0, lockAttempts: 0 });
       options.log(`${step.phase}: ${step.summary}`);
     }
     const timing = phases.at(-1)!;
@@ -67,7 +68,8 @@ export async function executePlan(db: AnyDb, steps: UpgradeStep[], options: Exec
     }
     timing.ms += performance.now() - stepStarted;
     if (last) {
-      options.log(`${step.phase}: done in ${Math.round(timing.ms)} ms${timing.lockAttempts > 0 ? `, exclusive lock held ${timing.lockHeldMs.toFixed(1)} ms` : ''}`);
+      const locks = timing.lockTotalMs > timing.lockHeldMs ? ` (all together ${timing.lockTotalMs.toFixed(1)} ms)` : '';
+      options.log(`${step.phase}: done in ${Math.round(timing.ms)} ms${timing.lockAttempts > 0 ? `, exclusive lock held ${timing.lockHeldMs.toFixed(1)} ms${locks}` : ''}`);
       await options.checkpoint(`after:${step.phase}`);
     }
   }
@@ -84,7 +86,8 @@ async function runStep(db: AnyDb, step: UpgradeStep, options: ExecuteOptions, ti
     case 'transaction':
       if (step.phase === 'finalize') await ensureHistoryTable(db);
       if (step.phase === 'snapshot' && options.engine === 'postgres') return takeSnapshot(db, step.statements, options);
-      return runTransaction(db, step.phase, step.statements, step.exclusive, options, timing);
+      if (step.needed && (await sql.raw<{ needed: boolean }>(step.needed).execute(db)).rows[0]?.needed !== true) return;
+      return runTransaction(db, step.phase, step.statements, step.exclusive, options, timing, step.lockTables);
     case 'backfill':
       return runBackfills(db, [step.backfill], options);
     case 'index':
@@ -106,6 +109,7 @@ async function runTransaction(
   exclusive: boolean,
   options: ExecuteOptions,
   timing: PhaseTiming,
+  lockTables: readonly string[] = LOCKED_TABLES,
 ): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     let lockedAt = 0;
@@ -124,7 +128,7 @@ async function runTransaction(
           // The repair phase changes nothing on a database the old script never touched: no lock then.
           const locking = exclusive && (phase !== 'repair' || (await sql.raw<{ needed: boolean }>(REPAIR_NEEDED_SQL).execute(trx)).rows[0]?.needed === true);
           if (locking) {
-            await lockAll(trx, options.lockTimeoutMs);
+            await lockAll(trx, options.lockTimeoutMs, lockTables);
             lockedAt = performance.now();
           }
           // One round trip for the whole phase: the exclusive lock is held for the server's work only.
@@ -134,7 +138,9 @@ async function runTransaction(
       });
       if (lockedAt > 0) {
         timing.lockAttempts += attempt;
-        timing.lockHeldMs = Math.max(timing.lockHeldMs, performance.now() - lockedAt);
+        const held = performance.now() - lockedAt;
+        timing.lockHeldMs = Math.max(timing.lockHeldMs, held);
+        timing.lockTotalMs += held;
       }
       return;
     } catch (error) {
@@ -417,15 +423,15 @@ async function warmUp(connection: AnyDb): Promise<void> {
  * a statement that locks the same tables in another order. Only then does it queue (bounded by
  * the lock timeout) so that a steady stream of traffic cannot starve it.
  */
-async function lockAll(trx: Transaction<unknown>, lockTimeoutMs: number): Promise<void> {
+async function lockAll(trx: Transaction<unknown>, lockTimeoutMs: number, tables: readonly string[]): Promise<void> {
   const existing = (await sql<{ name: string }>`
     select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'public' and c.relname = any (${LOCKED_TABLES})`.execute(trx)).rows.map((row) => row.name);
+    where n.nspname = 'public' and c.relname = any (${[...tables]})`.execute(trx)).rows.map((row) => row.name);
   const deadline = performance.now() + lockTimeoutMs;
   while (performance.now() < deadline) {
     await sql.raw('savepoint eduzen_lock').execute(trx);
     try {
-      await sql.raw(lockTablesNowaitSql(existing)).execute(trx);
+      await sql.raw(lockTablesNowaitSql(existing, tables)).execute(trx);
       await sql.raw('release savepoint eduzen_lock').execute(trx);
       return;
     } catch (error) {
@@ -434,7 +440,7 @@ async function lockAll(trx: Transaction<unknown>, lockTimeoutMs: number): Promis
       await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8));
     }
   }
-  await sql.raw(lockTablesSql()).execute(trx);
+  await sql.raw(lockTablesSql(tables)).execute(trx);
 }
 
 function isLockTimeout(error: unknown): boolean {

@@ -10,17 +10,24 @@ import type { LegacyLayout } from './layout';
 import type { Remedies } from './preflight';
 import { remedySql } from './remedies';
 import { SNAPSHOT_SQL } from './snapshot';
+import { CARRIED_TABLES } from './legacy-shape';
 import { HELPERS_SQL } from './sql-helpers';
-import { EARLY_NEW_TABLES, type IndexBuild, VALIDATE_ALL_SQL, attachSql, catalogueSql, finalizeSql, functionsSql, indexBuilds, newTableSql } from './target-sql';
+import { EARLY_NEW_TABLES, type IndexBuild, VALIDATE_ALL_SQL, attachSql, retireUniqueSql, catalogueSql, finalizeSql, functionsSql, indexBuilds, newTableSql } from './target-sql';
 
 export type Phase =
   | 'prepare' | 'repair' | 'remedies' | 'snapshot' | 'catalogue' | 'backfill'
-  | 'indexes' | 'attach' | 'validate' | 'functions' | 'finalize' | 'migrate';
+  | 'indexes' | 'retire' | 'attach' | 'validate' | 'functions' | 'finalize' | 'migrate';
 
 export type BackfillSpec = { table: string; from: string; where: string; assignments: Record<string, string> };
 
 export type UpgradeStep =
-  | { phase: Phase; kind: 'transaction'; summary: string; exclusive: boolean; statements: string[] }
+  | {
+      phase: Phase; kind: 'transaction'; summary: string; exclusive: boolean; statements: string[];
+      /** The tables an exclusive step locks (default: all the upgrade's tables). */
+      lockTables?: string[];
+      /** A query returning `needed`: when false, the step is skipped and takes no lock. */
+      needed?: string;
+    }
   | { phase: 'backfill'; kind: 'backfill'; summary: string; backfill: BackfillSpec }
   | { phase: 'indexes'; kind: 'index'; summary: string; index: IndexBuild }
   | { phase: 'validate'; kind: 'validate'; summary: string; statements: string[] }
@@ -139,6 +146,13 @@ export function buildPlan(options: PlanOptions): UpgradeStep[] {
       phase: 'backfill', kind: 'backfill', summary: `fill ${Object.keys(backfill.assignments).join(', ')} of ${backfill.table} in batches`, backfill,
     })),
     ...indexBuilds().map((index): UpgradeStep => ({ phase: 'indexes', kind: 'index', summary: `build ${index.name}`, index })),
+    ...CARRIED_TABLES.map((table): UpgradeStep => {
+      const retire = retireUniqueSql(table);
+      return {
+        phase: 'retire', kind: 'transaction', exclusive: true, lockTables: [table], needed: retire.needed,
+        summary: `drop the legacy unique constraints the baseline's unique indexes replace, one table per transaction`, statements: [retire.statement],
+      };
+    }),
     { phase: 'attach', kind: 'transaction', exclusive: true, summary: 'attach unique constraints to their indexes, add foreign keys NOT VALID', statements: [...attachSql(), "select eduzen_upgrade.set_phase('attach')"] },
     { phase: 'validate', kind: 'validate', summary: 'validate every NOT VALID constraint (reads and writes go on)', statements: [VALIDATE_ALL_SQL] },
     { phase: 'functions', kind: 'transaction', exclusive: false, summary: 'create or replace the baseline functions and their grants (no table lock)', statements: functionsSql() },

@@ -40,16 +40,16 @@ export function newTableSql(table: string, baseline: Baseline = loadBaseline()):
 export const LOCKED_TABLES = ['organizations', 'users', 'students', 'programs', 'formations', 'program_sessions', 'sessions', 'enrollments', 'attendance', 'grades'];
 
 /** All the upgrade's tables in one statement, failing at once if any is busy. */
-export function lockTablesNowaitSql(existing: string[]): string {
-  return `lock table ${LOCKED_TABLES.filter((table) => existing.includes(table)).map((table) => `public.${table}`).join(', ')} in access exclusive mode nowait`;
+export function lockTablesNowaitSql(existing: string[], tables: readonly string[] = LOCKED_TABLES): string {
+  return `lock table ${tables.filter((table) => existing.includes(table)).map((table) => `public.${table}`).join(', ')} in access exclusive mode nowait`;
 }
 
-export function lockTablesSql(): string {
+export function lockTablesSql(tables: readonly string[] = LOCKED_TABLES): string {
   return `do $$
 declare
   v_table text;
 begin
-  foreach v_table in array array[${LOCKED_TABLES.map(quoteLiteral).join(', ')}] loop
+  foreach v_table in array array[${tables.map(quoteLiteral).join(', ')}] loop
     if to_regclass('public.' || v_table) is not null then
       execute format('lock table public.%I in access exclusive mode', v_table);
     end if;
@@ -107,6 +107,45 @@ export function attachSql(baseline: Baseline = loadBaseline()): string[] {
     if (keys.length > 0) statements.push(`select eduzen_upgrade.add_constraints('${table}', ${jsonLiteral(keys)})`);
   }
   return statements;
+}
+
+/**
+ * Tables whose legacy unique constraints the baseline replaces by others (a different key): once
+ * the baseline's unique indexes of the table are built and valid, which enforce its keys already,
+ * the legacy ones are dropped, one table per transaction. Dropping a constraint drops its index,
+ * whose file is removed at commit (≈70 MB each at the benchmark's large size): done here, that
+ * commit holds one table's lock, not the finalize phase's lock on every table. Nothing is locked
+ * on a table that has no such constraint (`needed`).
+ */
+export function retireUniqueSql(table: string, baseline: Baseline = loadBaseline()): { needed: string; statement: string } {
+  const shape = baseline.tables[table]!;
+  const keep = shape.constraints.map((constraint) => quoteLiteral(constraint.name)).join(', ');
+  const columns = shape.columns.map((column) => quoteLiteral(column.name)).join(', ');
+  const uniqueIndexes = shape.indexes.filter((index) => /^CREATE UNIQUE INDEX /.test(index.definition)).map((index) => index.name);
+  const ready = `(select count(*) from pg_index x join pg_class i on i.oid = x.indexrelid join pg_namespace n on n.oid = i.relnamespace
+      where n.nspname = 'public' and x.indrelid = eduzen_upgrade.rel('${table}') and x.indisvalid
+        and i.relname = any (array[${uniqueIndexes.map(quoteLiteral).join(', ')}]::text[])) = ${uniqueIndexes.length}`;
+  const superseded = `select k.conname from pg_constraint k
+      where k.conrelid = eduzen_upgrade.rel('${table}') and k.contype = 'u'
+        and not (k.conname = any (array[${keep}]))
+        and not exists (select 1 from pg_attribute a
+          where a.attrelid = k.conrelid and a.attnum = any (k.conkey) and not (a.attname = any (array[${columns}])))`;
+  return {
+    needed: `select eduzen_upgrade.rel('${table}') is not null and ${ready} and exists (${superseded}) as needed`,
+    statement: `do $$
+declare
+  r record;
+begin
+  -- Only once every unique index of the baseline on the table exists and is valid.
+  if eduzen_upgrade.rel('${table}') is null or not ${ready} then
+    return;
+  end if;
+  for r in ${superseded} loop
+    execute format('alter table public.%I drop constraint %I', '${table}', r.conname);
+  end loop;
+end
+$$`,
+  };
 }
 
 /** Validates every NOT VALID constraint on the product tables (one transaction; the CLI does them one by one). */
