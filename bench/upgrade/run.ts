@@ -4,6 +4,10 @@
  * several times (fresh clones), against a copy-based migration of the same data.
  *
  *   npm run bench:upgrade              (REPEAT=3 by default; SIZES=large,small)
+ *
+ * The server runs with the test suite's settings (fsync, synchronous_commit and
+ * full_page_writes off); DURABILITY=on uses Postgres's durable defaults, as a production
+ * server does.
  */
 import { randomUUID } from 'node:crypto';
 import { connect } from '../../src/db/connect';
@@ -18,6 +22,8 @@ const SIZES: Record<string, LegacySize> = {
   small: { organizations: 20, sessions: 10_000, enrollmentsPerSession: 10, attendancePerSession: 10, gradesPerSession: 5 },
 };
 const REPEAT = Number(process.env.REPEAT ?? 3);
+const DURABLE = process.env.DURABILITY === 'on';
+const DURABLE_SETTINGS = { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' };
 
 type Run = Record<string, number>;
 
@@ -48,7 +54,8 @@ async function upgradeOnce(url: string): Promise<Run> {
 }
 
 async function main(): Promise<void> {
-  const server = await startPostgresServer();
+  const server = await startPostgresServer({ settings: DURABLE ? DURABLE_SETTINGS : {} });
+  process.stderr.write(`server settings: ${DURABLE ? 'durable (fsync, synchronous_commit, full_page_writes on)' : 'test settings (fsync off)'}\n`);
   const results: Record<string, { ours: Run[]; copy: number[]; backupMs?: number; buildMs: number }> = {};
   try {
     for (const name of (process.env.SIZES ?? 'large,small').split(',')) {
