@@ -3,10 +3,12 @@
  * re-declared): the same rules, the same messages (zod's fr/en locales, EDUZEN's own messages
  * for its refinements), shown before a round trip. The server's 400 stays the authority.
  */
+import { useState } from 'react';
 import type { z } from 'zod';
 import { MESSAGES, type MessageKey } from '../../shared/i18n';
-import type { FieldErrors } from './api';
-import type { Language } from './i18n';
+import { ApiError, type FieldErrors } from './api';
+import { describeError } from './errors';
+import { type Language, useI18n } from './i18n';
 
 export type Validation<T> = { ok: true; data: T } | { ok: false; fields: FieldErrors };
 
@@ -34,4 +36,30 @@ export function numberOrNull(value: string): number | null | string {
 /** '' → null for optional texts whose schema does not accept ''. */
 export function textOrNull(value: string): string | null {
   return value.trim() === '' ? null : value;
+}
+
+/**
+ * A form's error state: field errors under the inputs, anything else in words above them.
+ * `check` validates with the shared schema before the round trip; `showError` shows an API
+ * failure (a 400's field errors on the fields, a duplicate on `duplicateField` when given).
+ */
+export function useFormErrors() {
+  const { t, language } = useI18n();
+  const [fields, setFields] = useState<FieldErrors>({});
+  const [alert, setAlert] = useState<string | null>(null);
+  return {
+    fields,
+    alert,
+    check<T extends z.ZodType>(schema: T, values: unknown): z.output<T> | undefined {
+      const checked = validateWith(schema, values, language);
+      setAlert(null);
+      setFields(checked.ok ? {} : checked.fields);
+      return checked.ok ? checked.data : undefined;
+    },
+    showError(error: unknown, options: { duplicateField?: string } = {}) {
+      if (error instanceof ApiError && error.status === 400) setFields(error.fields);
+      else if (options.duplicateField && error instanceof ApiError && error.code === 'DUPLICATE') setFields({ [options.duplicateField]: t('error.duplicate') });
+      else setAlert(describeError(error, t));
+    },
+  };
 }

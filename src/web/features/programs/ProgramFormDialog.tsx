@@ -1,20 +1,17 @@
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { type Program, createProgramBody, updateProgramBody } from '../../../features/programs/program.schemas';
 import { Dialog } from '../../components/Dialog';
 import { CheckboxField, FormAlert, TextAreaField, TextField } from '../../components/Field';
 import { useToast } from '../../components/Toast';
-import { ApiError, type FieldErrors } from '../../lib/api';
-import { describeError } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
-import { validateWith } from '../../lib/validation';
+import { useFormErrors } from '../../lib/validation';
 import { useSaveProgram } from './programs.api';
 
 export function ProgramFormDialog({ program, onClose }: { program?: Program; onClose: () => void }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const toast = useToast();
   const save = useSaveProgram();
-  const [fields, setFields] = useState<FieldErrors>({});
-  const [alert, setAlert] = useState<string | null>(null);
+  const { fields, alert, check, showError } = useFormErrors();
   const formId = 'program-form';
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -27,23 +24,14 @@ export function ProgramFormDialog({ program, onClose }: { program?: Program; onC
       description: String(form.get('description') ?? ''),
       is_active: form.get('is_active') === 'on',
     };
-    const checked = validateWith(program ? updateProgramBody : createProgramBody, values, language);
-    setAlert(null);
-    if (!checked.ok) {
-      setFields(checked.fields);
-      return;
-    }
-    setFields({});
-    save.mutate({ id: program?.id, values: checked.data }, {
+    const checked = check(program ? updateProgramBody : createProgramBody, values);
+    if (!checked) return;
+    save.mutate({ id: program?.id, values: checked }, {
       onSuccess: () => {
         toast.success(program ? t('common.saved') : t('common.created'));
         onClose();
       },
-      onError: (error) => {
-        if (error instanceof ApiError && error.status === 400) setFields(error.fields);
-        else if (error instanceof ApiError && error.code === 'DUPLICATE') setFields({ code: t('error.duplicate') });
-        else setAlert(describeError(error, t));
-      },
+      onError: (error) => showError(error, { duplicateField: 'code' }),
     });
   }
 

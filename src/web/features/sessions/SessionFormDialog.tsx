@@ -1,12 +1,10 @@
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { SESSION_STATUSES, type Session, createSessionBody, updateSessionBody } from '../../../features/sessions/session.schemas';
 import { Dialog } from '../../components/Dialog';
 import { FormAlert, SelectField, TextField } from '../../components/Field';
 import { useToast } from '../../components/Toast';
-import { ApiError, type FieldErrors } from '../../lib/api';
-import { describeError } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
-import { numberOrNull, textOrNull, validateWith } from '../../lib/validation';
+import { numberOrNull, textOrNull, useFormErrors } from '../../lib/validation';
 import { useFormationOptions } from '../formations/formations.api';
 import { useSaveSession, useTrainerOptions } from './sessions.api';
 
@@ -35,34 +33,25 @@ export function SessionFormDialog({ session, defaultFormationId, onClose, onSave
   onClose: () => void;
   onSaved?: (session: Session) => void;
 }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const toast = useToast();
   const formations = useFormationOptions();
   const trainers = useTrainerOptions();
   const save = useSaveSession();
-  const [fields, setFields] = useState<FieldErrors>({});
-  const [alert, setAlert] = useState<string | null>(null);
+  const { fields, alert, check, showError } = useFormErrors();
   const formId = 'session-form';
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const checked = validateWith(session ? updateSessionBody : createSessionBody, readValues(new FormData(event.currentTarget)), language);
-    setAlert(null);
-    if (!checked.ok) {
-      setFields(checked.fields);
-      return;
-    }
-    setFields({});
-    save.mutate({ id: session?.id, values: checked.data }, {
+    const checked = check(session ? updateSessionBody : createSessionBody, readValues(new FormData(event.currentTarget)));
+    if (!checked) return;
+    save.mutate({ id: session?.id, values: checked }, {
       onSuccess: (saved) => {
         toast.success(session ? t('common.saved') : t('common.created'));
         onClose();
         onSaved?.(saved);
       },
-      onError: (error) => {
-        if (error instanceof ApiError && error.status === 400) setFields(error.fields);
-        else setAlert(describeError(error, t));
-      },
+      onError: (error) => showError(error),
     });
   }
 

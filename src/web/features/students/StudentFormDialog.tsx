@@ -1,20 +1,17 @@
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { STUDENT_STATUSES, type Student, createStudentBody, updateStudentBody } from '../../../features/students/student.schemas';
 import { Dialog } from '../../components/Dialog';
 import { FormAlert, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { useToast } from '../../components/Toast';
-import { ApiError, type FieldErrors } from '../../lib/api';
-import { describeError } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
-import { textOrNull, validateWith } from '../../lib/validation';
+import { textOrNull, useFormErrors } from '../../lib/validation';
 import { useSaveStudent } from './students.api';
 
 export function StudentFormDialog({ student, onClose }: { student?: Student; onClose: () => void }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const toast = useToast();
   const save = useSaveStudent();
-  const [fields, setFields] = useState<FieldErrors>({});
-  const [alert, setAlert] = useState<string | null>(null);
+  const { fields, alert, check, showError } = useFormErrors();
   const formId = 'student-form';
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -32,23 +29,14 @@ export function StudentFormDialog({ student, onClose }: { student?: Student; onC
       status: text('status') || undefined,
       notes: text('notes'),
     };
-    const checked = validateWith(student ? updateStudentBody : createStudentBody, values, language);
-    setAlert(null);
-    if (!checked.ok) {
-      setFields(checked.fields);
-      return;
-    }
-    setFields({});
-    save.mutate({ id: student?.id, values: checked.data }, {
+    const checked = check(student ? updateStudentBody : createStudentBody, values);
+    if (!checked) return;
+    save.mutate({ id: student?.id, values: checked }, {
       onSuccess: () => {
         toast.success(student ? t('common.saved') : t('common.created'));
         onClose();
       },
-      onError: (error) => {
-        if (error instanceof ApiError && error.status === 400) setFields(error.fields);
-        else if (error instanceof ApiError && error.code === 'DUPLICATE') setAlert(describeError(error, t));
-        else setAlert(describeError(error, t));
-      },
+      onError: (error) => showError(error),
     });
   }
 
