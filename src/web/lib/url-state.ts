@@ -27,5 +27,16 @@ export function useUrlState<const K extends string>(keys: readonly K[], defaults
     }, { replace: true });
   }, [setParams, defaults]);
   const reset = useCallback(() => setParams(new URLSearchParams(), { replace: true }), [setParams]);
-  return { values, update, reset };
+  /** Props for a sortable table bound to the `sort` and `order` parameters. */
+  const sorting = useMemo(() => {
+    const current = values as Record<string, string>;
+    return {
+      sort: current.sort,
+      order: current.order === 'desc' ? 'desc' as const : 'asc' as const,
+      onSort: (sort: string, order: 'asc' | 'desc') => update({ sort, order } as Partial<Record<K | 'page', string>>),
+    };
+  }, [values, update]);
+  /** Moves to another page, keeping the filters. */
+  const showPage = useCallback((page: number) => update({ page } as Partial<Record<K | 'page', number>>, { keepPage: true }), [update]);
+  return { values, update, reset, sorting, showPage };
 }

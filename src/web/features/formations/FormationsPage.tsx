@@ -26,7 +26,7 @@ export function FormationsPage() {
   const format = useFormat();
   const toast = useToast();
   const canWrite = useCanWrite();
-  const { values, update, reset } = useUrlState(KEYS, { sort: 'name', order: 'asc', page: '1' });
+  const { values, update, reset, sorting, showPage } = useUrlState(KEYS, { sort: 'name', order: 'asc', page: '1' });
   const formations = useFormations({ ...values, page_size: '25' });
   const programs = useProgramOptions();
   const remove = useDeleteFormation();
@@ -89,12 +89,10 @@ export function FormationsPage() {
             columns={columns}
             rows={list.items}
             rowKey={(formation) => formation.id}
-            sort={values.sort}
-            order={values.order as 'asc' | 'desc'}
-            onSort={(sort, order) => update({ sort, order })}
+            {...sorting}
             empty={t('formations.empty')}
           />
-          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={(page) => update({ page }, { keepPage: true })} />
+          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={showPage} />
         </>
       )}</QueryState>
       {deleting && (

@@ -23,7 +23,7 @@ export function ProgramsPage() {
   const { t } = useI18n();
   const toast = useToast();
   const canWrite = useCanWrite();
-  const { values, update, reset } = useUrlState(KEYS, { sort: 'name', order: 'asc', page: '1' });
+  const { values, update, reset, sorting, showPage } = useUrlState(KEYS, { sort: 'name', order: 'asc', page: '1' });
   const programs = usePrograms({ ...values, page_size: '25' });
   const remove = useDeleteProgram();
   const [editing, setEditing] = useState<Program | 'new' | null>(null);
@@ -72,12 +72,10 @@ export function ProgramsPage() {
             columns={columns}
             rows={list.items}
             rowKey={(program) => program.id}
-            sort={values.sort}
-            order={values.order as 'asc' | 'desc'}
-            onSort={(sort, order) => update({ sort, order })}
+            {...sorting}
             empty={t('programs.empty')}
           />
-          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={(page) => update({ page }, { keepPage: true })} />
+          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={showPage} />
         </>
       )}</QueryState>
       {editing && <ProgramFormDialog program={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}

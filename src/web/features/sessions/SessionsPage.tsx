@@ -23,7 +23,7 @@ export function SessionsPage() {
   const navigate = useNavigate();
   const canWrite = useCanWrite();
   const role = useRole();
-  const { values, update, reset } = useUrlState(KEYS, { sort: 'start_date', order: 'asc', page: '1' });
+  const { values, update, reset, sorting, showPage } = useUrlState(KEYS, { sort: 'start_date', order: 'asc', page: '1' });
   const sessions = useSessions({ ...values, page_size: '25' });
   const formations = useFormationOptions();
   const programs = useProgramOptions();
@@ -62,11 +62,9 @@ export function SessionsPage() {
         <>
           <SessionsTable
             sessions={list.items}
-            sort={values.sort}
-            order={values.order as 'asc' | 'desc'}
-            onSort={(sort, order) => update({ sort, order })}
+            {...sorting}
           />
-          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={(page) => update({ page }, { keepPage: true })} />
+          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={showPage} />
         </>
       )}</QueryState>
       {creating && <SessionFormDialog onClose={() => setCreating(false)} onSaved={(session) => navigate(`/dashboard/sessions/${session.id}`)} />}

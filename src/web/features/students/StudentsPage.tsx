@@ -23,7 +23,7 @@ const KEYS = ['q', 'status', 'sort', 'order', 'page'] as const;
 export function StudentsPage() {
   const { t } = useI18n();
   const canWrite = useCanWrite();
-  const { values, update, reset } = useUrlState(KEYS, { sort: 'last_name', order: 'asc', page: '1' });
+  const { values, update, reset, sorting, showPage } = useUrlState(KEYS, { sort: 'last_name', order: 'asc', page: '1' });
   const students = useStudents({ ...values, page_size: '25' });
   const [editing, setEditing] = useState<Student | 'new' | null>(null);
   const [importing, setImporting] = useState(false);
@@ -83,12 +83,10 @@ export function StudentsPage() {
             columns={columns}
             rows={list.items}
             rowKey={(student) => student.id}
-            sort={values.sort}
-            order={values.order as 'asc' | 'desc'}
-            onSort={(sort, order) => update({ sort, order })}
+            {...sorting}
             empty={t('students.empty')}
           />
-          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={(page) => update({ page }, { keepPage: true })} />
+          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={showPage} />
         </>
       )}</QueryState>
       {editing && <StudentFormDialog student={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}

@@ -23,7 +23,7 @@ export function UsersPage() {
   const { t } = useI18n();
   const toast = useToast();
   const me = useCurrentUser().data;
-  const { values, update, reset } = useUrlState(KEYS, { sort: 'email', order: 'asc', page: '1' });
+  const { values, update, reset, sorting, showPage } = useUrlState(KEYS, { sort: 'email', order: 'asc', page: '1' });
   const users = useUsers({ ...values, page_size: '25' });
   const updateUser = useUpdateUser();
   const [editing, setEditing] = useState<StaffUser | 'new' | null>(null);
@@ -64,8 +64,8 @@ export function UsersPage() {
       </FilterBar>
       <QueryState query={users} retry>{(list) => (
         <>
-          <DataTable caption={t('users.title')} columns={columns} rows={list.items} rowKey={(user) => user.id} sort={values.sort} order={values.order as 'asc' | 'desc'} onSort={(sort, order) => update({ sort, order })} empty={t('users.empty')} />
-          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={(page) => update({ page }, { keepPage: true })} />
+          <DataTable caption={t('users.title')} columns={columns} rows={list.items} rowKey={(user) => user.id} {...sorting} empty={t('users.empty')} />
+          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={showPage} />
         </>
       )}</QueryState>
       {editing && <UserFormDialog user={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
