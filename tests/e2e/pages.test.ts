@@ -91,6 +91,28 @@ describeBrowser('overview, students and exports', (ctx) => {
     await page.getByText(tenant.student.student_number!, { exact: true }).waitFor();
   });
 
+  it('deletes a programme after confirmation, and explains why a formation with sessions cannot be deleted', async () => {
+    const tenant = await createTenant(ctx.db);
+    const page = await ctx.pageAs(tenant.admin);
+
+    // A formation with a session: refused in words, and it stays.
+    await page.goto(ctx.url(`/dashboard/formations/${tenant.formation.id}`));
+    await page.getByRole('heading', { name: tenant.formation.name, level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Supprimer', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Supprimer la formation ?' }).getByRole('button', { name: 'Supprimer' }).click();
+    await page.getByText(/Suppression impossible/).waitFor();
+    expect(await ctx.db.selectFrom('formations').select('id').where('id', '=', tenant.formation.id).execute()).toHaveLength(1);
+
+    // A programme: deleted, its formation kept without programme.
+    await page.goto(ctx.url('/dashboard/programs'));
+    await page.getByRole('button', { name: `Supprimer ${tenant.program.name}` }).click();
+    await page.getByRole('dialog', { name: 'Supprimer le programme ?' }).getByRole('button', { name: 'Supprimer' }).click();
+    await page.getByText('Suppression effectuée.').waitFor();
+    expect(await ctx.db.selectFrom('programs').select('id').where('id', '=', tenant.program.id).execute()).toHaveLength(0);
+    const formation = await ctx.db.selectFrom('formations').select('program_id').where('id', '=', tenant.formation.id).executeTakeFirstOrThrow();
+    expect(formation.program_id).toBeNull();
+  });
+
   it('downloads the enrollments CSV from the roster tab and the attendance CSV from the attendance tab', async () => {
     const tenant = await createTenant(ctx.db);
     const page = await ctx.pageAs(tenant.secretary);

@@ -3,7 +3,9 @@
  * focus returns to the opener. Render it only while open.
  */
 import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { describeError } from '../lib/errors';
 import { useI18n } from '../lib/i18n';
+import { useToast } from './Toast';
 
 export function Dialog({ title, onClose, children, footer, size = 'medium' }: {
   title: string;
@@ -71,5 +73,43 @@ export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onClose, p
       <p>{body}</p>
       {error && <div className="form-alert" role="alert">{error}</div>}
     </Dialog>
+  );
+}
+
+/** Outcome callbacks, shaped like a TanStack Query mutation's `mutate` options. */
+export type DeleteOutcome = { onSuccess: () => void; onError: (error: unknown) => void };
+
+/**
+ * Confirms a deletion and reports its outcome: "deleted" on success, otherwise the refusal in
+ * words (a 409 says what still depends). `onDelete` starts the deletion with those callbacks.
+ */
+export function DeleteDialog({ title, body, pending, onDelete, onDeleted, onClose }: {
+  title: string;
+  body: ReactNode;
+  pending: boolean;
+  onDelete: (outcome: DeleteOutcome) => void;
+  onDeleted: () => void;
+  onClose: () => void;
+}) {
+  const { t } = useI18n();
+  const toast = useToast();
+  return (
+    <ConfirmDialog
+      title={title}
+      body={body}
+      confirmLabel={t('common.delete')}
+      pending={pending}
+      onClose={onClose}
+      onConfirm={() => onDelete({
+        onSuccess: () => {
+          toast.success(t('common.deleted'));
+          onDeleted();
+        },
+        onError: (error) => {
+          toast.error(describeError(error, t));
+          onClose();
+        },
+      })}
+    />
   );
 }

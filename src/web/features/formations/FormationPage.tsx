@@ -1,11 +1,9 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Badge } from '../../components/Badge';
-import { ConfirmDialog } from '../../components/Dialog';
+import { DeleteDialog } from '../../components/Dialog';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorState, Loading, QueryState } from '../../components/States';
-import { useToast } from '../../components/Toast';
-import { describeError } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
 import { useFormat } from '../../lib/organization';
 import { useNavigate } from 'react-router-dom';
@@ -20,7 +18,6 @@ export function FormationPage() {
   const { id = '' } = useParams();
   const { t } = useI18n();
   const format = useFormat();
-  const toast = useToast();
   const navigate = useNavigate();
   const canWrite = useCanWrite();
   const formation = useFormation(id);
@@ -67,22 +64,13 @@ export function FormationPage() {
       </section>
       {creating && <SessionFormDialog defaultFormationId={id} onClose={() => setCreating(false)} onSaved={(session) => navigate(`/dashboard/sessions/${session.id}`)} />}
       {deleting && (
-        <ConfirmDialog
+        <DeleteDialog
           title={t('formations.delete_title')}
           body={t('formations.delete_body', { name: data.name })}
-          confirmLabel={t('common.delete')}
           pending={remove.isPending}
           onClose={() => setDeleting(false)}
-          onConfirm={() => remove.mutate(id, {
-            onSuccess: () => {
-              toast.success(t('common.deleted'));
-              navigate('/dashboard/formations');
-            },
-            onError: (error) => {
-              toast.error(describeError(error, t));
-              setDeleting(false);
-            },
-          })}
+          onDeleted={() => navigate('/dashboard/formations')}
+          onDelete={(outcome) => remove.mutate(id, outcome)}
         />
       )}
     </>

@@ -3,14 +3,12 @@ import { Link } from 'react-router-dom';
 import type { Formation } from '../../../features/formations/formation.schemas';
 import { Badge } from '../../components/Badge';
 import { type Column, DataTable, Pagination } from '../../components/DataTable';
-import { ConfirmDialog } from '../../components/Dialog';
+import { DeleteDialog } from '../../components/Dialog';
 import { SelectField } from '../../components/Field';
 import { FilterBar } from '../../components/FilterBar';
 import { PageHeader } from '../../components/PageHeader';
 import { SearchInput } from '../../components/SearchInput';
 import { QueryState } from '../../components/States';
-import { useToast } from '../../components/Toast';
-import { describeError } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
 import { useFormat } from '../../lib/organization';
 import { useUrlState } from '../../lib/url-state';
@@ -24,7 +22,6 @@ const KEYS = ['q', 'program_id', 'category', 'is_active', 'sort', 'order', 'page
 export function FormationsPage() {
   const { t } = useI18n();
   const format = useFormat();
-  const toast = useToast();
   const canWrite = useCanWrite();
   const { values, update, reset, sorting, showPage } = useUrlState(KEYS, { sort: 'name', order: 'asc', page: '1' });
   const formations = useFormations({ ...values, page_size: '25' });
@@ -96,22 +93,13 @@ export function FormationsPage() {
         </>
       )}</QueryState>
       {deleting && (
-        <ConfirmDialog
+        <DeleteDialog
           title={t('formations.delete_title')}
           body={t('formations.delete_body', { name: deleting.name })}
-          confirmLabel={t('common.delete')}
           pending={remove.isPending}
           onClose={() => setDeleting(null)}
-          onConfirm={() => remove.mutate(deleting.id, {
-            onSuccess: () => {
-              toast.success(t('common.deleted'));
-              setDeleting(null);
-            },
-            onError: (error) => {
-              toast.error(describeError(error, t));
-              setDeleting(null);
-            },
-          })}
+          onDeleted={() => setDeleting(null)}
+          onDelete={(outcome) => remove.mutate(deleting.id, outcome)}
         />
       )}
     </>

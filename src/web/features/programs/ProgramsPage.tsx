@@ -3,14 +3,12 @@ import { Link } from 'react-router-dom';
 import type { Program } from '../../../features/programs/program.schemas';
 import { Badge } from '../../components/Badge';
 import { type Column, DataTable, Pagination } from '../../components/DataTable';
-import { ConfirmDialog } from '../../components/Dialog';
+import { DeleteDialog } from '../../components/Dialog';
 import { SelectField } from '../../components/Field';
 import { FilterBar } from '../../components/FilterBar';
 import { PageHeader } from '../../components/PageHeader';
 import { SearchInput } from '../../components/SearchInput';
 import { QueryState } from '../../components/States';
-import { useToast } from '../../components/Toast';
-import { describeError } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
 import { useUrlState } from '../../lib/url-state';
 import { useCanWrite } from '../auth/permissions';
@@ -21,7 +19,6 @@ const KEYS = ['q', 'is_active', 'sort', 'order', 'page'] as const;
 
 export function ProgramsPage() {
   const { t } = useI18n();
-  const toast = useToast();
   const canWrite = useCanWrite();
   const { values, update, reset, sorting, showPage } = useUrlState(KEYS, { sort: 'name', order: 'asc', page: '1' });
   const programs = usePrograms({ ...values, page_size: '25' });
@@ -80,22 +77,13 @@ export function ProgramsPage() {
       )}</QueryState>
       {editing && <ProgramFormDialog program={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
       {deleting && (
-        <ConfirmDialog
+        <DeleteDialog
           title={t('programs.delete_title')}
           body={t('programs.delete_body', { name: deleting.name })}
-          confirmLabel={t('common.delete')}
           pending={remove.isPending}
           onClose={() => setDeleting(null)}
-          onConfirm={() => remove.mutate(deleting.id, {
-            onSuccess: () => {
-              toast.success(t('common.deleted'));
-              setDeleting(null);
-            },
-            onError: (error) => {
-              toast.error(describeError(error, t));
-              setDeleting(null);
-            },
-          })}
+          onDeleted={() => setDeleting(null)}
+          onDelete={(outcome) => remove.mutate(deleting.id, outcome)}
         />
       )}
     </>

@@ -2,12 +2,10 @@
 import { useState } from 'react';
 import { Link, Outlet, useNavigate, useOutletContext, useParams } from 'react-router-dom';
 import type { Session } from '../../../features/sessions/session.schemas';
-import { ConfirmDialog } from '../../components/Dialog';
+import { DeleteDialog } from '../../components/Dialog';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorState, Loading } from '../../components/States';
 import { TabLinks } from '../../components/Tabs';
-import { useToast } from '../../components/Toast';
-import { describeError } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
 import { useFormat } from '../../lib/organization';
 import { useCanWrite } from '../auth/permissions';
@@ -25,7 +23,6 @@ export function SessionPage() {
   const { id = '' } = useParams();
   const { t } = useI18n();
   const format = useFormat();
-  const toast = useToast();
   const navigate = useNavigate();
   const canWrite = useCanWrite();
   const session = useSession(id);
@@ -73,22 +70,13 @@ export function SessionPage() {
       <Outlet context={{ session: data } satisfies SessionOutletContext} />
       {editing && <SessionFormDialog session={data} onClose={() => setEditing(false)} />}
       {deleting && (
-        <ConfirmDialog
+        <DeleteDialog
           title={t('sessions.delete_title')}
           body={t('sessions.delete_body', { name: data.name })}
-          confirmLabel={t('common.delete')}
           pending={remove.isPending}
           onClose={() => setDeleting(false)}
-          onConfirm={() => remove.mutate(id, {
-            onSuccess: () => {
-              toast.success(t('common.deleted'));
-              navigate('/dashboard/sessions');
-            },
-            onError: (error) => {
-              toast.error(describeError(error, t));
-              setDeleting(false);
-            },
-          })}
+          onDeleted={() => navigate('/dashboard/sessions')}
+          onDelete={(outcome) => remove.mutate(id, outcome)}
         />
       )}
     </>
