@@ -91,16 +91,16 @@ async function tableBlockers(
   const blockers: Blocker[] = [];
   {
     const projection = projectionSql(layout, table, options);
-    const groups: [Finding[], string][] =
+    const groups: [Finding[], Source][] =
       part === 'rows'
-        ? [[rowFindings(table), `(${projection}) c`]]
+        ? [[rowFindings(table), { with: '', from: `(${projection}) c` }]]
         : part === 'keys'
-          ? [[foreignKeyFindings(layout, table), `(${projection}) c ${foreignKeyJoins(layout, table, options)}`]]
+          ? [[foreignKeyFindings(layout, table), foreignKeySource(layout, table, projection, options)]]
           : [];
     for (const [findings, from] of groups) {
       if (findings.length === 0) continue;
       const counts = await sql.raw<Record<string, string>>(
-        `select ${findings.map((finding, index) => `count(*) filter (where ${finding.condition}) as f${index}`).join(', ')} from ${from}`,
+        `${from.with}select ${findings.map((finding, index) => `count(*) filter (where ${finding.condition}) as f${index}`).join(', ')} from ${from.from}`,
       ).execute(db);
       for (const [index, finding] of findings.entries()) {
         const count = Number(counts.rows[0]?.[`f${index}`] ?? 0);
@@ -163,13 +163,24 @@ function foreignKeys(table: CarriedTable) {
     .filter((key) => (CARRIED_TABLES as readonly string[]).includes(key.parent));
 }
 
-function foreignKeyJoins(layout: LegacyLayout, table: CarriedTable, options: ProjectionOptions): string {
-  return foreignKeys(table)
-    .map((key, index) => {
-      const on = key.columns.map((column, position) => `p${index}.${key.parentColumns[position]} = c.${column}`).join(' and ');
-      return `left join (${projectionSql(layout, key.parent as CarriedTable, options)}) p${index} on ${on}`;
-    })
-    .join(' ');
+/** A query's FROM clause, and the WITH clause it needs (empty, or ending with a space). */
+type Source = { with: string; from: string };
+
+/**
+ * The table's rows left-joined to each parent's projected rows, one join per foreign key. Each
+ * parent projection is a materialised CTE: its keys are then plain columns, which the planner
+ * hashes (the parent is the smaller side) instead of hashing the whole child table and spilling.
+ */
+function foreignKeySource(layout: LegacyLayout, table: CarriedTable, projection: string, options: ProjectionOptions): Source {
+  const keys = foreignKeys(table);
+  if (keys.length === 0) return { with: '', from: `(${projection}) c` };
+  const parents = [...new Set(keys.map((key) => key.parent))];
+  const ctes = parents.map((parent) => `parent_${parent} as materialized (${projectionSql(layout, parent as CarriedTable, options)})`);
+  const joins = keys.map((key, index) => {
+    const on = key.columns.map((column, position) => `p${index}.${key.parentColumns[position]} = c.${column}`).join(' and ');
+    return `left join parent_${key.parent} p${index} on ${on}`;
+  });
+  return { with: `with ${ctes.join(', ')} `, from: `(${projection}) c ${joins.join(' ')}` };
 }
 
 function foreignKeyFindings(_layout: LegacyLayout, table: CarriedTable): Finding[] {
@@ -184,8 +195,10 @@ function foreignKeyFindings(_layout: LegacyLayout, table: CarriedTable): Finding
   }));
 }
 
-async function describe(db: AnyDb, finding: Finding, count: number, from: string, remedies: Remedies): Promise<Blocker> {
-  const sample = await sql.raw<{ id: string }>(`select c.id::text as id from ${from} where ${finding.condition} order by 1 limit ${SAMPLE_SIZE}`).execute(db);
+async function describe(db: AnyDb, finding: Finding, count: number, from: Source, remedies: Remedies): Promise<Blocker> {
+  const sample = await sql.raw<{ id: string }>(
+    `${from.with}select c.id::text as id from ${from.from} where ${finding.condition} order by 1 limit ${SAMPLE_SIZE}`,
+  ).execute(db);
   const base = { id: finding.id, table: finding.table, count, sample: sample.rows.map((row) => row.id) };
   if (finding.id === 'not-null:sessions.formation_id') {
     return {
