@@ -14,6 +14,7 @@
  * their enrollments then fail), and every column is carried (the script lists the ones it knows).
  */
 import pg from 'pg';
+import { OLD_SCRIPT_NEW_PROGRAMS } from '../../tests/support/legacy/old-script';
 
 const CHILDREN = ['enrollments', 'attendance', 'grades', 'session_documents'] as const;
 const SESSION_COLUMNS = 'id, formation_id, organization_id, name, start_date, end_date, start_time, end_time, teacher_id, location, capacity_max, status, room_code, created_at, updated_at';
@@ -34,16 +35,7 @@ const BEFORE_LOCK = ['create table public.formations_temp as select * from publi
 const UNDER_LOCK = [
   'drop table public.formations_temp',
   'alter table public.programs rename to formations_temp',
-  `create table public.programs (
-    id uuid primary key default gen_random_uuid(),
-    organization_id uuid not null references public.organizations (id),
-    code text not null,
-    name text not null,
-    description text,
-    is_active boolean default true,
-    created_at timestamptz default now(),
-    updated_at timestamptz default now(),
-    unique (organization_id, code))`,
+  OLD_SCRIPT_NEW_PROGRAMS,
   ...policiesAndTrigger('programs'),
 
   'create table public.formations as select *, null::uuid as program_id from public.formations_temp with no data',

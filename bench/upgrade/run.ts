@@ -10,6 +10,7 @@
  * server does.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { connect } from '../../src/db/connect';
 import { runUpgrade } from '../../src/migrate/legacy/upgrade';
 import { backupDatabase } from '../../src/migrate/backup';
@@ -33,12 +34,40 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/**
+ * Seconds the machine's CPUs spent busy so far (all cores, from /proc/stat; Linux), or null.
+ * The benchmark runs alone on the machine, so the difference over a phase is the CPU time the
+ * server and the upgrade spent on it.
+ */
+function cpuBusySeconds(): number | null {
+  try {
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = fields;
+    return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / 100;
+  } catch {
+    return null;
+  }
+}
+
 async function upgradeOnce(url: string): Promise<Run> {
   const handle = await connect({ engine: 'postgres', databaseUrl: url, poolSize: 4 });
+  // CPU time per phase: sampled when a phase starts (its first log line) and when it is done.
+  const cpu: Record<string, number> = {};
+  let mark = cpuBusySeconds();
+  const sample = (phase: string) => {
+    const now = cpuBusySeconds();
+    if (now !== null && mark !== null) cpu[phase] = (cpu[phase] ?? 0) + (now - mark);
+    mark = now;
+  };
   try {
     const result = await runUpgrade(handle, {
       remedies: { orphanSessions: 'placeholder', reversedDates: 'swap' },
       progressStream: { isTTY: false, write: () => true } as unknown as NodeJS.WritableStream,
+      log: (line) => {
+        const match = /^([a-z]+): (done in )?/.exec(line);
+        // Until the first phase starts, the CPU went to detection and preflight.
+        if (match) sample(match[2] ? match[1]! : Object.keys(cpu).length === 0 ? 'preflight' : 'between');
+      },
     });
     if (result.outcome !== 'upgraded') throw new Error(`unexpected outcome ${result.outcome}`);
     const run: Run = { preflight: result.preflightMs, total: result.report.totalMs + result.preflightMs, longestLock: result.report.longestLockMs };
@@ -47,6 +76,8 @@ async function upgradeOnce(url: string): Promise<Run> {
       if (phase.lockTotalMs > 0) run[`${phase.phase}Lock`] = phase.lockTotalMs;
     }
     run.exclusiveTotal = result.report.phases.reduce((sum, phase) => sum + phase.lockTotalMs, 0);
+    for (const [phase, seconds] of Object.entries(cpu)) run[`${phase}Cpu`] = seconds * 1000;
+    run.totalCpu = Object.values(cpu).reduce((sum, seconds) => sum + seconds * 1000, 0);
     return run;
   } finally {
     await handle.close();
@@ -99,8 +130,9 @@ async function main(): Promise<void> {
   row('copy-based migration, under exclusive lock', (name) => fmt(copyMed(name, 'lockedMs')));
   row('exclusive-lock time, copy ÷ ours', (name) => `${(copyMed(name, 'lockedMs') / med(name, 'exclusiveTotal')).toFixed(1)}×`);
   row('**total upgrade**', (name) => `**${fmt(med(name, 'total'))}**`);
+  row('CPU time during the upgrade (both cores together)', (name) => fmt(med(name, 'totalCpu')));
   for (const phase of ['preflight', 'prepare', 'repair', 'remedies', 'snapshot', 'catalogue', 'backfill', 'indexes', 'retire', 'attach', 'validate', 'functions', 'finalize', 'migrate']) {
-    row(`  ${phase}`, (name) => fmt(med(name, phase)));
+    row(`  ${phase} (CPU)`, (name) => `${fmt(med(name, phase))} (${fmt(med(name, `${phase}Cpu`))})`);
   }
   row('backup before the upgrade (logical, not in total)', (name) => fmt(results[name]!.backupMs ?? 0));
   if (results.large && results.small) {

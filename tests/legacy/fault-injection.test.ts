@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
 import { createServerDatabase } from '../support/engines';
 import { SMALL_SIZE, buildLegacyDatabase, cloneDatabase } from '../support/legacy/builder';
-import { databaseFingerprint, logicalCounts } from '../support/legacy/inspect';
+import { autovacuumOffTables, databaseFingerprint, logicalCounts } from '../support/legacy/inspect';
 
 const CHECKPOINTS = [
   'after:backup', 'before:prepare', 'in:prepare', 'after:prepare', 'in:repair', 'in:remedies', 'after:remedies',
@@ -77,6 +77,8 @@ describe('SIGKILL at any point leaves the database untouched or resumable, with 
         const verify = await runCli(['db', 'verify', '--database-url', url]);
         expect(verify.code, `${checkpoint}: ${verify.stdout}`).toBe(0);
         expect(await logicalCounts(url), checkpoint).toEqual({ ...original, formations: original.formations + 2 });
+        // Autovacuum, paused for the run, is back on every table once the re-run has finished.
+        expect(await autovacuumOffTables(url), checkpoint).toEqual([]);
         outcomes.push({ checkpoint, untouched, resumed: !untouched });
       }
     };

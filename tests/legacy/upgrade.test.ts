@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
 import { createServerDatabase } from '../support/engines';
 import { SMALL_SIZE, buildLegacyDatabase } from '../support/legacy/builder';
-import { databaseFingerprint, logicalCounts, withClient } from '../support/legacy/inspect';
+import { connect } from '../../src/db/connect';
+import { runUpgrade } from '../../src/migrate/legacy/upgrade';
+import { autovacuumOffTables, databaseFingerprint, logicalCounts, withClient } from '../support/legacy/inspect';
 
 const REMEDIES = ['--orphan-sessions=placeholder', '--reversed-dates=swap'];
 
@@ -111,5 +113,35 @@ describe('eduzen db status | upgrade | verify | cleanup on a legacy database', (
     const upgrade = await runCli(['db', 'upgrade', '--database-url', other, '--yes', '--no-backup']);
     expect(upgrade.code).toBe(1);
     expect(upgrade.stderr).toContain('no state EDUZEN knows');
+  });
+});
+
+describe('autovacuum during the upgrade', () => {
+  it('is off on the upgraded tables while the upgrade runs, and back on after, except where the operator had turned it off', async () => {
+    const url = await createServerDatabase();
+    await buildLegacyDatabase(url, { size: SMALL_SIZE });
+    await withClient(url, (client) => client.query('alter table public.grades set (autovacuum_enabled = false)'));
+    const during = new Map<string, string[]>();
+    const handle = await connect({ engine: 'postgres', databaseUrl: url, poolSize: 4 });
+    try {
+      const result = await runUpgrade(handle, {
+        remedies: { orphanSessions: 'placeholder', reversedDates: 'swap' },
+        progressStream: { isTTY: false, write: () => true } as unknown as NodeJS.WritableStream,
+        checkpoint: async (name) => {
+          if (name === 'after:backfill' || name === 'after:finalize') during.set(name, await autovacuumOffTables(url));
+        },
+      });
+      expect(result.outcome).toBe('upgraded');
+    } finally {
+      await handle.close();
+    }
+    // The legacy programs are formations by then; the new programs table is not the upgrade's to pause.
+    const paused = ['attendance', 'enrollments', 'formations', 'grades', 'organizations', 'sessions', 'students', 'users'];
+    expect(during.get('after:backfill')).toEqual(paused);
+    expect(during.get('after:finalize')).toEqual(paused);
+    expect(await autovacuumOffTables(url)).toEqual(['grades']);
+    await withClient(url, async (client) => {
+      expect((await client.query('select count(*)::int as n from eduzen_upgrade.autovacuum_paused')).rows[0].n).toBe(0);
+    });
   });
 });

@@ -13,7 +13,7 @@ type AnyDb = Kysely<any>;
 
 export type LegacyState = 'legacy' | 'upgraded' | 'partial' | 'fresh' | 'unknown';
 
-export type InterruptedRun = { id: string; phase: string; startedAt: Date };
+export type InterruptedRun = { id: string; phase: string; startedAt: Date; autovacuumPaused: string[] };
 
 export type Detection = {
   state: LegacyState;
@@ -40,7 +40,8 @@ export async function detectState(db: AnyDb): Promise<Detection> {
     return { ...base, state: 'fresh', reasons: ['no EDUZEN table in the public schema'] };
   }
   if (run) {
-    return { ...base, state: 'partial', reasons: [`an eduzen db upgrade started ${run.startedAt.toISOString()} stopped after its ${run.phase} phase: re-run it to finish`] };
+    const paused = run.autovacuumPaused.length > 0 ? `; autovacuum stays off on ${run.autovacuumPaused.join(', ')} until it finishes` : '';
+    return { ...base, state: 'partial', reasons: [`an eduzen db upgrade started ${run.startedAt.toISOString()} stopped after its ${run.phase} phase: re-run it to finish${paused}`] };
   }
   if (baselineRecorded && !has('program_sessions') && relations.get('sessions')?.includes('formation_id')) {
     const reasons = ['the migration history records the baseline and the tables have the product shape'];
@@ -81,7 +82,11 @@ async function readInterruptedRun(db: AnyDb): Promise<InterruptedRun | null> {
   const present = await sql<{ present: boolean }>`select to_regclass('eduzen_upgrade.run') is not null as present`.execute(db);
   if (!present.rows[0]?.present) return null;
   const rows = await sql<InterruptedRun>`
-    select id::text as id, phase, started_at as "startedAt" from eduzen_upgrade.run
+    select id::text as id, phase, started_at as "startedAt",
+      case when to_regclass('eduzen_upgrade.autovacuum_paused') is not null
+        then array(select coalesce(c.relname::text, p.table_name) from eduzen_upgrade.autovacuum_paused p
+          left join pg_class c on c.oid = p.relid order by 1) else '{}' end as "autovacuumPaused"
+    from eduzen_upgrade.run
     where finished_at is null order by id desc limit 1`.execute(db);
   return rows.rows[0] ?? null;
 }

@@ -8,7 +8,7 @@ import { readMigrationFiles } from '../runner';
 import { splitStatements } from '../split-statements';
 import { BASELINE_VERSIONS } from './baseline';
 import { standardLayout } from './layout';
-import { type UpgradeStep, backfillAllSql, buildPlan } from './plan';
+import { RESUME_AUTOVACUUM_SQL, type UpgradeStep, backfillAllSql, buildPlan } from './plan';
 import type { Remedies } from './preflight';
 import { VALIDATE_ALL_SQL, lockTablesSql } from './target-sql';
 
@@ -45,7 +45,7 @@ function stepSql(step: UpgradeStep): string[] {
     case 'validate':
       return [VALIDATE_ALL_SQL];
     case 'migrate':
-      return laterMigrationsSql();
+      return [...laterMigrationsSql(), RESUME_AUTOVACUUM_SQL];
   }
 }
 

@@ -9,7 +9,7 @@ import type { Engine } from '../../db/connect';
 import { createProgress } from '../../cli/progress';
 import { ensureHistoryTable, migrate } from '../runner';
 import type { CheckpointHook } from './checkpoints';
-import { type BackfillSpec, type Phase, REPAIR_NEEDED_SQL, type UpgradeStep, backfillRangeSql } from './plan';
+import { type BackfillSpec, type Phase, REPAIR_NEEDED_SQL, RESUME_AUTOVACUUM_SQL, type UpgradeStep, backfillRangeSql } from './plan';
 import { CARRIED_TABLES, LEGACY_INDEXES } from './legacy-shape';
 import { SNAPSHOT_TABLES_SQL } from './snapshot';
 import { type IndexBuild, LOCKED_TABLES, lockTablesNowaitSql, lockTablesSql } from './target-sql';
@@ -97,6 +97,7 @@ async function runStep(db: AnyDb, step: UpgradeStep, options: ExecuteOptions, ti
     case 'migrate': {
       const applied = await migrate(db, { lockTimeoutMs: Math.max(options.lockTimeoutMs, 500), log: (line) => options.log(`  ${line}`) });
       if (applied.length === 0) options.log('  no later migration to apply');
+      await resumeAutovacuum(db, options);
       return;
     }
   }
@@ -237,7 +238,11 @@ async function runBackfills(db: AnyDb, specs: BackfillSpec[], options: ExecuteOp
     const query = backfillRangeSql(range.spec, range.from, range.to);
     const result = await withLockRetries(options, `backfill ${table}`, () =>
       connection.transaction().execute(async (trx: Transaction<unknown>) => {
-        await sql.raw(`set local lock_timeout = '${options.lockTimeoutMs}ms'`).execute(trx);
+        // A batch commits without waiting for its WAL flush (the next batch starts at once); a
+        // crash forgets at most the last batches, which a re-run fills again, and the run ends
+        // with a durable commit before it reports success (durabilityBarrier).
+        const asynchronous = options.engine === 'postgres' ? '; set local synchronous_commit = off' : '';
+        await sql.raw(`set local lock_timeout = '${options.lockTimeoutMs}ms'${asynchronous}`).execute(trx);
         return (await sql.raw<{ updated: number }>(query).execute(trx)).rows[0]!;
       }),
     );
@@ -379,7 +384,27 @@ async function takeSnapshot(db: AnyDb, statements: string[], options: ExecuteOpt
   );
 }
 
-async function withLockRetries<T>(options: ExecuteOptions, label: string, work: () => Promise<T>): Promise<T> {
+/**
+ * Gives autovacuum back to the tables the prepare phase paused it on (after the later migrations,
+ * whose locks it would otherwise get in the way of). Nothing to do on a database whose upgrade
+ * paused nothing, or was done by an EDUZEN that did not pause it.
+ */
+export async function resumeAutovacuum(db: AnyDb, options: Pick<ExecuteOptions, 'lockTimeoutMs' | 'retries' | 'log'>): Promise<void> {
+  const paused = await sql<{ tables: string[] | null }>`
+    select case when to_regclass('eduzen_upgrade.autovacuum_paused') is not null
+      then (select array_agg(coalesce(c.relname::text, p.table_name) order by coalesce(c.relname::text, p.table_name)) from eduzen_upgrade.autovacuum_paused p
+        left join pg_class c on c.oid = p.relid) end as tables`.execute(db);
+  const tables = paused.rows[0]?.tables ?? [];
+  if (tables.length === 0) return;
+  await withLockRetries(options, 'resume autovacuum', () =>
+    db.transaction().execute(async (trx: Transaction<unknown>) => {
+      await sql.raw(`set local lock_timeout = '${options.lockTimeoutMs}ms'; ${RESUME_AUTOVACUUM_SQL}`).execute(trx);
+    }),
+  );
+  options.log(`  autovacuum back on ${tables.join(', ')}`);
+}
+
+async function withLockRetries<T>(options: Pick<ExecuteOptions, 'lockTimeoutMs' | 'retries' | 'log'>, label: string, work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await work();

@@ -12,7 +12,7 @@ import { remedySql } from './remedies';
 import { SNAPSHOT_SQL } from './snapshot';
 import { CARRIED_TABLES } from './legacy-shape';
 import { HELPERS_SQL } from './sql-helpers';
-import { EARLY_NEW_TABLES, type IndexBuild, VALIDATE_ALL_SQL, attachSql, retireUniqueSql, catalogueSql, finalizeSql, functionsSql, indexBuilds, newTableSql } from './target-sql';
+import { EARLY_NEW_TABLES, type IndexBuild, LOCKED_TABLES, VALIDATE_ALL_SQL, attachSql, retireUniqueSql, catalogueSql, finalizeSql, functionsSql, indexBuilds, newTableSql } from './target-sql';
 
 export type Phase =
   | 'prepare' | 'repair' | 'remedies' | 'snapshot' | 'catalogue' | 'backfill'
@@ -128,6 +128,10 @@ export function historySql(): string[] {
   ];
 }
 
+/** Autovacuum stays off on the upgrade's tables from the prepare phase until the end of the run. */
+export const PAUSE_AUTOVACUUM_SQL = `select eduzen_upgrade.pause_autovacuum(array[${LOCKED_TABLES.map((table) => `'${table}'`).join(', ')}])`;
+export const RESUME_AUTOVACUUM_SQL = 'select eduzen_upgrade.resume_autovacuum()';
+
 export type PlanOptions = { layout: LegacyLayout | null; remedies: Remedies };
 
 export function buildPlan(options: PlanOptions): UpgradeStep[] {
@@ -137,7 +141,7 @@ export function buildPlan(options: PlanOptions): UpgradeStep[] {
   const start = `insert into eduzen_upgrade.run (options) select ${`'${JSON.stringify(options.remedies).replace(/'/g, "''")}'`}::jsonb
     where not exists (select 1 from eduzen_upgrade.run where finished_at is null)`;
   return [
-    { phase: 'prepare', kind: 'transaction', exclusive: false, summary: 'install the upgrade helpers and the auth shim where missing; create change_log', statements: [...prepareSql(), start, ...EARLY_NEW_TABLES.flatMap((table) => newTableSql(table))] },
+    { phase: 'prepare', kind: 'transaction', exclusive: false, summary: 'install the upgrade helpers and the auth shim where missing; pause autovacuum on the upgraded tables; create change_log', statements: [...prepareSql(), start, PAUSE_AUTOVACUUM_SQL, ...EARLY_NEW_TABLES.flatMap((table) => newTableSql(table))] },
     { phase: 'repair', kind: 'transaction', exclusive: true, summary: "carry back the old script's partial copies and undo its empty new programs", statements: [REPAIR_SQL] },
     { phase: 'remedies', kind: 'transaction', exclusive: false, summary: 'apply the remedies chosen for the blockers', statements: remedies },
     { phase: 'snapshot', kind: 'transaction', exclusive: false, summary: 'record row counts and content checksums of the legacy tables', statements: [SNAPSHOT_SQL, "select eduzen_upgrade.set_phase('snapshot')"] },
@@ -162,6 +166,6 @@ export function buildPlan(options: PlanOptions): UpgradeStep[] {
       statements: ['select eduzen_upgrade.promote_not_null()', ...finalizeSql(), ...historySql(), "select eduzen_upgrade.set_phase('finalize')",
         'update eduzen_upgrade.run set finished_at = now() where finished_at is null'],
     },
-    { phase: 'migrate', kind: 'migrate', summary: `apply later product migrations (${readMigrationFiles().length - BASELINE_VERSIONS.length} now)` },
+    { phase: 'migrate', kind: 'migrate', summary: `apply later product migrations (${readMigrationFiles().length - BASELINE_VERSIONS.length} now); give autovacuum back to the tables` },
   ];
 }

@@ -25,6 +25,13 @@ create table if not exists eduzen_upgrade.snapshot (
   taken_at timestamptz not null default now()
 );
 
+-- Tables whose autovacuum the upgrade turned off until it finishes (by oid: tables get renamed).
+create table if not exists eduzen_upgrade.autovacuum_paused (
+  relid oid primary key,
+  table_name text not null,
+  paused_at timestamptz not null default now()
+);
+
 create table if not exists eduzen_upgrade.remedy_log (
   id bigint generated always as identity primary key,
   remedy text not null,
@@ -48,6 +55,51 @@ create or replace function eduzen_upgrade.constraint_def(p_oid oid) returns text
 
 create or replace function eduzen_upgrade.index_def(p_oid oid) returns text
   language sql stable as $$ select regexp_replace(pg_get_indexdef(p_oid), '^CREATE (UNIQUE )?INDEX \S+ ON \S+ ', 'CREATE \1INDEX ON ') $$;
+
+-- Turns autovacuum off on the upgrade's tables until resume_autovacuum(). The backfill leaves a
+-- million dead row versions behind, which starts autovacuum on the table; an exclusive phase's
+-- short lock requests never wait long enough to cancel it (a waiter does so only after
+-- deadlock_timeout, 1 s), so the phase would retry until the vacuum ends: 14 s at the benchmark's
+-- size. Tables where autovacuum is off already are left alone; a table an autovacuum is working
+-- on right now is skipped (50 ms lock wait at most), never waited for.
+create or replace function eduzen_upgrade.pause_autovacuum(p_tables text[]) returns void
+  language plpgsql as $$
+declare
+  v_rel regclass;
+  v_table text;
+  v_lock_timeout text := current_setting('lock_timeout');
+begin
+  perform set_config('lock_timeout', '50ms', true);
+  foreach v_table in array p_tables loop
+    v_rel := eduzen_upgrade.rel(v_table);
+    continue when v_rel is null
+      or exists (select 1 from eduzen_upgrade.autovacuum_paused where relid = v_rel)
+      or exists (select 1 from pg_class c, unnest(c.reloptions) o
+        where c.oid = v_rel and o in ('autovacuum_enabled=false', 'autovacuum_enabled=off', 'autovacuum_enabled=0', 'autovacuum_enabled=no'));
+    begin
+      execute format('alter table public.%I set (autovacuum_enabled = false)', v_table);
+      insert into eduzen_upgrade.autovacuum_paused (relid, table_name) values (v_rel, v_table);
+    exception when lock_not_available then
+      raise notice 'autovacuum is working on %: left on', v_table;
+    end;
+  end loop;
+  perform set_config('lock_timeout', v_lock_timeout, true);
+end $$;
+
+-- Gives back autovacuum to the tables pause_autovacuum() turned it off on.
+create or replace function eduzen_upgrade.resume_autovacuum() returns void
+  language plpgsql as $$
+declare
+  r record;
+begin
+  for r in select p.relid, c.relname from eduzen_upgrade.autovacuum_paused p
+      left join pg_class c on c.oid = p.relid loop
+    if r.relname is not null then
+      execute format('alter table %s reset (autovacuum_enabled)', r.relid::regclass);
+    end if;
+    delete from eduzen_upgrade.autovacuum_paused where relid = r.relid;
+  end loop;
+end $$;
 
 create or replace function eduzen_upgrade.set_phase(p_phase text) returns void
   language sql as $$
@@ -348,7 +400,7 @@ end $$;
 create or replace function eduzen_upgrade.table_checksum(p_table text, p_columns text[], out row_count bigint, out checksum text)
   language plpgsql stable as $$
 begin
-  execute format('select count(*), coalesce(sum(hash_record_extended(row(%s), 0)::numeric), 0)::text from public.%I t',
+  execute format('select count(*), coalesce(sum(hash_record_extended(row(%s), 0)), 0)::text from public.%I t',
     (select string_agg(case when a.atttypid = any (array['uuid', 'text', 'varchar', 'bpchar', 'int2', 'int4', 'int8', 'numeric',
           'bool', 'date', 'timestamp', 'timestamptz', 'time', 'interval', 'jsonb', 'bytea', 'float4', 'float8']::regtype[]::oid[])
         then 't.' || quote_ident(u.c) else 't.' || quote_ident(u.c) || '::text' end, ', ' order by u.o)

@@ -6,7 +6,7 @@ import type { DatabaseHandle } from '../../db/connect';
 import { migrate } from '../runner';
 import type { CheckpointHook } from './checkpoints';
 import { type Detection, detectState } from './detect';
-import { type ExecuteReport, executePlan } from './execute';
+import { type ExecuteReport, executePlan, resumeAutovacuum } from './execute';
 import { type UpgradeStep, buildPlan } from './plan';
 import { type Blocker, type Remedies, runPreflight } from './preflight';
 
@@ -36,8 +36,11 @@ export async function runUpgrade(handle: DatabaseHandle, request: UpgradeRequest
   const log = request.log ?? (() => {});
   const detection = await detectState(handle.db);
   if (detection.state === 'upgraded') {
-    // A kill between the finalize phase and the later migrations leaves only those to apply.
-    return { outcome: 'already-upgraded', detection, applied: await migrate(handle.db, { log }) };
+    // A kill between the finalize phase and the later migrations leaves only those to apply,
+    // and autovacuum to give back.
+    const applied = await migrate(handle.db, { log });
+    await resumeAutovacuum(handle.db, { lockTimeoutMs: request.lockTimeoutMs ?? 500, retries: request.retries ?? 40, log });
+    return { outcome: 'already-upgraded', detection, applied };
   }
   if (detection.state === 'unknown') {
     throw new UpgradeRefused(`the database is in no state EDUZEN knows how to upgrade:\n  - ${detection.reasons.join('\n  - ')}`);

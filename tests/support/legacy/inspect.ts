@@ -76,3 +76,14 @@ export async function databaseFingerprint(databaseUrl: string): Promise<string> 
     return parts.join('\n');
   });
 }
+
+/** The public tables whose autovacuum is turned off by a storage parameter, by name. */
+export async function autovacuumOffTables(databaseUrl: string): Promise<string[]> {
+  return withClient(databaseUrl, async (client) => {
+    const result = await client.query<{ name: string }>(
+      `select c.relname as name from pg_class c where c.relnamespace = 'public'::regnamespace
+        and c.reloptions && array['autovacuum_enabled=false', 'autovacuum_enabled=off'] order by 1`,
+    );
+    return result.rows.map((row) => row.name);
+  });
+}

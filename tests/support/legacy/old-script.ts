@@ -9,6 +9,18 @@ export const PARTIAL_STATES = ['temp-copy', 'programs-replaced', 'formations-par
 
 export type PartialState = (typeof PARTIAL_STATES)[number];
 
+/** The script's new, empty `programs` table (for real programmes). */
+export const OLD_SCRIPT_NEW_PROGRAMS = `create table public.programs (
+  id uuid default gen_random_uuid(),
+  organization_id uuid not null references public.organizations (id),
+  code text not null,
+  name text not null,
+  description text,
+  is_active boolean default true,
+  created_at timestamptz default now(),
+  updated_at timestamptz default now(),
+  constraint programs_new_pkey primary key (id))`;
+
 const steps: { state: PartialState; sql: string[] }[] = [
   {
     state: 'temp-copy',
@@ -19,16 +31,7 @@ const steps: { state: PartialState; sql: string[] }[] = [
     sql: [
       'drop table public.formations_temp',
       'alter table public.programs rename to formations_temp',
-      `create table public.programs (
-        id uuid default gen_random_uuid(),
-        organization_id uuid not null references public.organizations (id),
-        code text not null,
-        name text not null,
-        description text,
-        is_active boolean default true,
-        created_at timestamptz default now(),
-        updated_at timestamptz default now(),
-        constraint programs_new_pkey primary key (id))`,
+      OLD_SCRIPT_NEW_PROGRAMS,
     ],
   },
   {
