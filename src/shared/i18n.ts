@@ -48,6 +48,10 @@ export const MESSAGES = {
     fr: 'Les minutes de retard ne s’indiquent que pour un retard.',
     en: 'Late minutes are only allowed with the status "late".',
   },
+  notes_need_a_mark: {
+    fr: 'Une remarque accompagne une présence, une absence, un retard ou une excuse : pas une demi-journée non pointée.',
+    en: 'A note goes with a mark (present, absent, late or excused), not with an unmarked half-day.',
+  },
   session_too_long: {
     fr: 'Une session ne peut pas durer plus de dix ans : vérifiez les dates.',
     en: 'A session cannot last more than ten years: check the dates.',

@@ -88,6 +88,14 @@ describeBrowser('post-migration checklist through the dashboard', (ctx) => {
     await screenshot(page, 'session-attendance');
     const marks = await ctx.db.selectFrom('attendance').select(['slot', 'status', 'late_minutes', 'date']).where('organization_id', '=', organization.id).orderBy('date').orderBy('slot').execute();
     expect(marks.map((mark) => [mark.slot, mark.status, mark.late_minutes])).toEqual([['am', 'present', null], ['pm', 'absent', null], ['am', 'late', 15]]);
+    // A mark given by mistake is taken away: the half-day is "not marked" again.
+    await page.getByRole('button', { name: /Retard et remarque : Camille Martin, 3 mars 2025 Après-midi/ }).click();
+    await page.getByRole('dialog').getByLabel('Statut').selectOption({ label: 'Non renseigné' });
+    await page.getByRole('dialog').getByLabel('Remarque').waitFor({ state: 'detached' });
+    await saveDialog(page);
+    await page.getByRole('button', { name: /Camille Martin, 3 mars 2025 Après-midi : Non renseigné/ }).waitFor();
+    const remaining = await ctx.db.selectFrom('attendance').select(['slot', 'status']).where('organization_id', '=', organization.id).orderBy('date').orderBy('slot').execute();
+    expect(remaining.map((mark) => [mark.slot, mark.status])).toEqual([['am', 'present'], ['am', 'late']]);
 
     // A grade
     await page.getByRole('link', { name: 'Notes' }).click();

@@ -1,6 +1,6 @@
 /**
- * The overview's attendance still to mark, deleting a learner, and the CSV exports of a
- * session's roster and attendance.
+ * The overview's attendance still to mark, deleting a learner, the CSV exports of a session's
+ * roster and attendance, and a cancelled session's read-only attendance and grades.
  */
 import { expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
@@ -131,5 +131,21 @@ describeBrowser('overview, students and exports', (ctx) => {
     expect(attendance.filename).toMatch(/\.csv$/);
     expect(attendance.content.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(ATTENDANCE_COLUMNS.join(';'));
     expect(attendance.content).toContain('Martin');
+  });
+
+  it('shows a cancelled session’s attendance and grades read only', async () => {
+    const tenant = await createTenant(ctx.db);
+    await ctx.db.updateTable('sessions').set({ status: 'cancelled' }).where('id', '=', tenant.session.id).execute();
+    const page = await ctx.pageAs(tenant.admin);
+    await page.goto(ctx.url(`/dashboard/sessions/${tenant.session.id}/attendance`));
+    await page.getByRole('note').getByText('Session annulée : l’émargement et les notes se consultent, ils ne se saisissent plus.').waitFor();
+    // The existing mark is shown; no cell can be changed and no half-day marked at once.
+    const mark = page.getByRole('button', { name: /Camille Martin, .* : Présent/ });
+    expect(await mark.isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: /Marquer tous présents/ }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Notes' }).click();
+    await page.getByRole('note').getByText(/Session annulée/).waitFor();
+    expect(await page.getByRole('button', { name: 'Enregistrer les notes' }).count()).toBe(0);
+    await screenshot(page, 'cancelled-session-grades');
   });
 });

@@ -121,3 +121,24 @@ export async function upsertMarks(trx: Transaction<Database>, organizationId: st
   }
   return written;
 }
+
+/** Takes marks away (the change log keeps what they were); absent marks are no error. */
+export async function deleteMarks(
+  trx: Transaction<Database>,
+  organizationId: string,
+  sessionId: string,
+  halfDays: { student_id: string; date: string; slot: string }[],
+) {
+  let deleted = 0;
+  for (let start = 0; start < halfDays.length; start += UPSERT_CHUNK) {
+    const chunk = halfDays.slice(start, start + UPSERT_CHUNK);
+    const result = await trx.deleteFrom('attendance')
+      .where('organization_id', '=', organizationId).where('session_id', '=', sessionId)
+      .where((eb) => eb.or(chunk.map((halfDay) => eb.and([
+        eb('student_id', '=', halfDay.student_id), eb('date', '=', halfDay.date), eb('slot', '=', halfDay.slot),
+      ]))))
+      .executeTakeFirst();
+    deleted += Number(result.numDeletedRows);
+  }
+  return deleted;
+}

@@ -13,14 +13,17 @@ export const halfDaySlot = z.enum(HALF_DAY_SLOTS);
 
 export const sessionIdParams = z.object({ id: z.uuid() });
 
+/** One mark; `status: null` takes the mark away (the half-day is "not marked" again). */
 export const attendanceEntry = z.object({
   student_id: z.uuid(),
   date: isoDate,
   slot: halfDaySlot,
-  status: attendanceStatus,
+  status: attendanceStatus.nullable(),
   late_minutes: z.number().int().min(0).max(600).nullable().optional(),
   notes: optionalText(2000).optional(),
-}).refine((entry) => entry.late_minutes == null || entry.status === 'late', i18nError('late_minutes_only_when_late', ['late_minutes']));
+})
+  .refine((entry) => entry.late_minutes == null || entry.status === 'late', i18nError('late_minutes_only_when_late', ['late_minutes']))
+  .refine((entry) => entry.notes == null || entry.status !== null, i18nError('notes_need_a_mark', ['notes']));
 
 export const saveAttendanceBody = z.object({
   entries: z.array(attendanceEntry).min(1).max(MAX_ATTENDANCE_ENTRIES),

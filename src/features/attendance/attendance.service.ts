@@ -31,14 +31,16 @@ export async function saveAttendance(trx: TenantTransaction, actor: Actor, sessi
     const field = `body.entries.${index}`;
     const halfDay = halfDays.get(`${entry.date}|${entry.slot}`);
     const key = `${entry.student_id}|${entry.date}|${entry.slot}`;
-    if (!enrolled.has(entry.student_id)) errors.add(`${field}.student_id`, 'student_not_enrolled');
+    // Taking a mark away is allowed for a learner no longer enrolled; giving one is not.
+    if (entry.status !== null && !enrolled.has(entry.student_id)) errors.add(`${field}.student_id`, 'student_not_enrolled');
     if (!halfDay) errors.add(`${field}.date`, 'not_a_session_half_day');
     else if ((entry.late_minutes ?? 0) > halfDay.minutes) errors.add(`${field}.late_minutes`, 'late_minutes_exceed_half_day');
     if (seen.has(key)) errors.add(field, 'duplicate_entry');
     seen.add(key);
   });
   errors.throwIfAny();
-  await repository.upsertMarks(trx, actor.organizationId, body.entries.map((entry) => ({
+  const marks = body.entries.flatMap((entry) => (entry.status === null ? [] : [{ ...entry, status: entry.status }]));
+  await repository.upsertMarks(trx, actor.organizationId, marks.map((entry) => ({
     session_id: session.id,
     student_id: entry.student_id,
     date: entry.date,
@@ -48,6 +50,7 @@ export async function saveAttendance(trx: TenantTransaction, actor: Actor, sessi
     notes: entry.notes ?? null,
     recorded_by: actor.userId,
   })));
+  await repository.deleteMarks(trx, actor.organizationId, session.id, body.entries.filter((entry) => entry.status === null));
   return readAttendanceGrid(trx, actor, session);
 }
 

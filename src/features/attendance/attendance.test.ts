@@ -141,6 +141,41 @@ describeApi('attendance API', (ctx) => {
     expect(await ctx.db.selectFrom('change_log').select('id').where('row_id', '=', tenant.attendance.id).execute()).toHaveLength(2);
   });
 
+  it('takes a mark away with status null: the half-day is unmarked again and the change log keeps what it was', async () => {
+    const tenant = await createTenant(ctx.db);
+    const teacher = await ctx.login(tenant.teacher);
+    const url = `/api/sessions/${tenant.session.id}/attendance`;
+    const marked = { student_id: tenant.student.id, date: '2026-03-02', slot: 'am' };
+    const cellOf = (grid: { students: { student_id: string; cells: { date: string; slot: string; status: string | null }[] }[] }, date: string, slot: string) =>
+      grid.students.find((student) => student.student_id === tenant.student.id)!.cells.find((cell) => cell.date === date && cell.slot === slot)!;
+
+    // A note needs a mark: refused, nothing changes.
+    const withNote = await teacher.put(url, { entries: [{ ...marked, status: null, notes: 'parti tôt' }] }, { 'accept-language': 'en' });
+    expect(withNote.statusCode).toBe(400);
+    expect(withNote.json().error.details.fields).toEqual([
+      { field: 'body.entries.0.notes', message: 'A note goes with a mark (present, absent, late or excused), not with an unmarked half-day.' },
+    ]);
+    expect(await ctx.db.selectFrom('attendance').select('id').where('id', '=', tenant.attendance.id).execute()).toHaveLength(1);
+
+    // One request can take a mark away and give another.
+    const cleared = await teacher.put(url, { entries: [{ ...marked, status: null }, { ...marked, slot: 'pm', status: 'absent' }] });
+    expect(cleared.statusCode).toBe(200);
+    expect(cellOf(cleared.json(), '2026-03-02', 'am')).toMatchObject({ status: null });
+    expect(cellOf(cleared.json(), '2026-03-02', 'pm')).toMatchObject({ status: 'absent' });
+    expect(await ctx.db.selectFrom('attendance').select('id').where('id', '=', tenant.attendance.id).execute()).toEqual([]);
+    const history = await ctx.db.selectFrom('change_log').select(['operation', 'old_values', 'changed_by'])
+      .where('table_name', '=', 'attendance').where('row_id', '=', tenant.attendance.id).orderBy('id').execute();
+    expect(history.map((entry) => entry.operation)).toEqual(['INSERT', 'DELETE']);
+    expect(history[1]).toMatchObject({ old_values: { status: 'present' }, changed_by: tenant.teacher.id });
+
+    // Taking away a mark that is not there changes nothing, and is allowed for a learner no longer enrolled.
+    const waitlisted = await enrollStudent(ctx.db, tenant, 'Attente', 'waitlisted');
+    const logged = await ctx.db.selectFrom('change_log').select('id').where('table_name', '=', 'attendance').execute();
+    const again = await teacher.put(url, { entries: [{ ...marked, status: null }, { ...marked, student_id: waitlisted.id, status: null }] });
+    expect(again.statusCode).toBe(200);
+    expect(await ctx.db.selectFrom('change_log').select('id').where('table_name', '=', 'attendance').execute()).toHaveLength(logged.length);
+  });
+
   it('marks a whole half-day present, keeping existing marks unless told to overwrite', async () => {
     const tenant = await createTenant(ctx.db);
     const secretary = await ctx.login(tenant.secretary);

@@ -5,7 +5,7 @@
  */
 import type { TenantTransaction } from '../../db/tenant';
 import type { Actor } from '../../shared/actor';
-import { notFound } from '../../shared/errors';
+import { AppError, notFound } from '../../shared/errors';
 import type { Language } from '../../shared/i18n';
 import { collectEntryErrors } from '../../shared/entry-errors';
 import { listEnrolledStudentIds, listSessionLearners, loadSession } from '../attendance';
@@ -20,6 +20,8 @@ export async function listSessionGrades(trx: TenantTransaction, actor: Actor, se
 /** Creates the grades without id and updates those with one; validated as a whole first. */
 export async function saveGrades(trx: TenantTransaction, actor: Actor, sessionId: string, body: SaveGrades, language: Language) {
   const session = await loadSession(trx, actor, sessionId, 'write');
+  // As for attendance: a cancelled session takes no grade (deleting one stays possible).
+  if (session.status === 'cancelled') throw new AppError('SESSION_CANCELLED', 'the session is cancelled: its grades cannot be recorded');
   const enrolled = new Set(await listEnrolledStudentIds(trx, actor.organizationId, session.id));
   const ids = body.grades.flatMap((entry) => (entry.id ? [entry.id] : []));
   const existing = new Map((await repository.findGrades(trx, actor.organizationId, session.id, ids)).map((row) => [row.id, row]));

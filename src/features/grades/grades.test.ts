@@ -101,6 +101,22 @@ describeApi('grades API', (ctx) => {
     expect(deleted).toMatchObject({ old_values: { subject: 'Évaluation finale' }, changed_by: tenant.teacher.id });
   });
 
+  it('refuses new grades on a cancelled session with 409, keeps them readable, and still deletes one', async () => {
+    const tenant = await createTenant(ctx.db);
+    await ctx.db.updateTable('sessions').set({ status: 'cancelled' }).where('id', '=', tenant.session.id).execute();
+    const admin = await ctx.login(tenant.admin);
+    const url = `/api/sessions/${tenant.session.id}/grades`;
+    const before = await gradeRows(ctx.db, tenant.organization.id);
+    const created = await admin.put(url, { grades: [{ student_id: tenant.student.id, subject: 'Oral', score: 12 }] });
+    expect(created.statusCode).toBe(409);
+    expect(created.json().error.code).toBe('SESSION_CANCELLED');
+    const updated = await admin.put(url, { grades: [{ id: tenant.grade.id, student_id: tenant.student.id, subject: 'Évaluation finale', score: 3 }] });
+    expect(updated.statusCode).toBe(409);
+    expect(await gradeRows(ctx.db, tenant.organization.id)).toEqual(before);
+    expect((await admin.get(url)).statusCode).toBe(200);
+    expect((await admin.delete(`${url}/${tenant.grade.id}`)).statusCode).toBe(204);
+  });
+
   it('lets the session’s teacher write, staff only read, and hides the session from other teachers', async () => {
     const tenant = await createTenant(ctx.db);
     const url = `/api/sessions/${tenant.session.id}/grades`;

@@ -1,7 +1,7 @@
 /**
  * The attendance sheet: learners × dates × half-days. One click on a cell moves it to the next
  * status; the column header marks a whole half-day present; the "…" button opens late minutes
- * and a note. Rates and minutes come from the API's summary of each learner.
+ * and a note, or takes the mark away ("not marked"). Rates and minutes come from the API's summary of each learner.
  */
 import { type FormEvent, useState } from 'react';
 import { ATTENDANCE_STATUSES, type AttendanceGrid, type AttendanceStatus, attendanceEntry } from '../../../features/attendance/attendance.schemas';
@@ -45,7 +45,9 @@ export function AttendanceTab() {
   const { t, language } = useI18n();
   const format = useFormat();
   const toast = useToast();
-  const canMark = useCanMark();
+  // A cancelled session's attendance is read only (the API refuses marks with 409).
+  const cancelled = session.status === 'cancelled';
+  const canMark = useCanMark() && !cancelled;
   const grid = useAttendance(session.id);
   const save = useSaveAttendance(session.id);
   const markHalfDay = useMarkHalfDay(session.id);
@@ -77,6 +79,7 @@ export function AttendanceTab() {
         ))}
         {canMark && <span>— {t('attendance.legend')}</span>}
       </p>
+      {cancelled && <p className="notice" role="note">{t('session.cancelled_read_only')}</p>}
       {halfDays.length === 0 ? <Empty>{t('attendance.no_days')}</Empty> : students.length === 0 ? <Empty>{t('attendance.no_students')}</Empty> : (
         <div className="attendance-wrap">
           <table className="attendance">
@@ -203,7 +206,8 @@ function CellDialog({ student, cell, slotName, pending, onClose, onSave }: {
   const { t, language } = useI18n();
   const format = useFormat();
   const [fields, setFields] = useState<FieldErrors>({});
-  const [status, setStatus] = useState<AttendanceStatus>(cell.status ?? 'present');
+  // null: "not marked", which takes an existing mark away.
+  const [status, setStatus] = useState<AttendanceStatus | null>(cell.status ?? 'present');
   const formId = 'attendance-cell-form';
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -215,7 +219,7 @@ function CellDialog({ student, cell, slotName, pending, onClose, onSave }: {
       slot: cell.slot,
       status,
       late_minutes: status === 'late' ? numberOrNull(String(form.get('late_minutes') ?? '')) : null,
-      notes: String(form.get('notes') ?? ''),
+      notes: status === null ? null : String(form.get('notes') ?? ''),
     }, language);
     if (!checked.ok) {
       setFields(checked.fields);
@@ -240,13 +244,19 @@ function CellDialog({ student, cell, slotName, pending, onClose, onSave }: {
       <form id={formId} className="form" onSubmit={submit} noValidate>
         <p className="muted">{format.date(cell.date, 'long')} · {slotName(cell.slot)}</p>
         <FormAlert message={fields.status && !fields.late_minutes ? fields.status : null} />
-        <SelectField label={t('attendance.status')} value={status} onChange={(event) => setStatus(event.target.value as AttendanceStatus)} error={fields.status}>
+        <SelectField
+          label={t('attendance.status')}
+          value={status ?? ''}
+          onChange={(event) => setStatus(event.target.value === '' ? null : (event.target.value as AttendanceStatus))}
+          error={fields.status}
+        >
           {ATTENDANCE_STATUSES.map((value) => <option key={value} value={value}>{t(`attendance.status.${value}`)}</option>)}
+          {cell.status !== null && <option value="">{t('attendance.status.unmarked')}</option>}
         </SelectField>
         {status === 'late' && (
           <TextField label={t('attendance.late_minutes')} name="late_minutes" inputMode="numeric" defaultValue={cell.late_minutes ?? ''} error={fields.late_minutes} />
         )}
-        <TextAreaField label={t('attendance.notes')} name="notes" defaultValue={cell.notes ?? ''} error={fields.notes} />
+        {status !== null && <TextAreaField label={t('attendance.notes')} name="notes" defaultValue={cell.notes ?? ''} error={fields.notes} />}
       </form>
     </Dialog>
   );

@@ -30,7 +30,9 @@ export function GradesTab() {
   const { t } = useI18n();
   const format = useFormat();
   const toast = useToast();
-  const canMark = useCanMark();
+  // A cancelled session's grades are read only (the API refuses new ones with 409).
+  const cancelled = session.status === 'cancelled';
+  const canMark = useCanMark() && !cancelled;
   const sheet = useGrades(session.id);
   const remove = useDeleteGrade(session.id);
   const [deleting, setDeleting] = useState<{ student: SheetStudent; grade: Grade } | null>(null);
@@ -42,6 +44,7 @@ export function GradesTab() {
 
   return (
     <>
+      {cancelled && <p className="notice" role="note">{t('session.cancelled_read_only')}</p>}
       {canMark && students.length > 0 && <GradeEntryForm sessionId={session.id} students={students} />}
       <section className="card" aria-labelledby="grades-averages">
         <div className="card-header">

@@ -90,7 +90,8 @@ export const en: Record<MessageKey, string> = {
   'error.dependents.grades': '{count} grade(s)',
   'error.dependents.sessions': '{count} session(s)',
   'error.session_full': 'The session is full.',
-  'error.session_cancelled': 'The session is cancelled: no enrollment is possible.',
+  'error.session_cancelled': 'The session is cancelled: it takes no more enrollments, attendance or grades.',
+  'session.cancelled_read_only': 'Cancelled session: attendance and grades can be read, no longer entered.',
   'error.network': 'The server does not answer. Check your connection.',
 
   'overview.title': 'Dashboard',

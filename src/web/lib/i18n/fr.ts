@@ -88,7 +88,8 @@ export const fr = {
   'error.dependents.grades': '{count} note(s)',
   'error.dependents.sessions': '{count} session(s)',
   'error.session_full': 'La session est complète.',
-  'error.session_cancelled': 'La session est annulée : aucune inscription possible.',
+  'error.session_cancelled': 'La session est annulée : elle ne prend plus d’inscription, d’émargement ni de note.',
+  'session.cancelled_read_only': 'Session annulée : l’émargement et les notes se consultent, ils ne se saisissent plus.',
   'error.network': 'Le serveur ne répond pas. Vérifiez votre connexion.',
 
   'overview.title': 'Tableau de bord',
