@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
 import { createServerDatabase } from '../support/engines';
 import { PARTIAL_STATES, SMALL_SIZE, buildLegacyDatabase } from '../support/legacy/builder';
-import { logicalCounts } from '../support/legacy/inspect';
+import { autovacuumOffTables, logicalCounts } from '../support/legacy/inspect';
 
 const REMEDIES = ['--orphan-sessions=placeholder', '--reversed-dates=swap'];
 
@@ -29,6 +29,9 @@ describe('every state the old script leaves behind ends upgraded with no row los
     expect(verify.stdout).toContain('verify: passed');
     expect(verify.code).toBe(0);
     expect(await logicalCounts(url)).toEqual({ ...expected, formations: expected.formations + 2 });
+    // Autovacuum is back on every table, including those the repair phase renamed or dropped.
+    expect(upgrade.stdout).toContain('autovacuum back on');
+    expect(await autovacuumOffTables(url)).toEqual([]);
 
     const cleanup = await runCli(['db', 'cleanup', '--database-url', url, '--yes']);
     expect(cleanup.code).toBe(0);

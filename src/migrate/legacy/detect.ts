@@ -84,8 +84,8 @@ async function readInterruptedRun(db: AnyDb): Promise<InterruptedRun | null> {
   const rows = await sql<InterruptedRun>`
     select id::text as id, phase, started_at as "startedAt",
       case when to_regclass('eduzen_upgrade.autovacuum_paused') is not null
-        then array(select coalesce(c.relname::text, p.table_name) from eduzen_upgrade.autovacuum_paused p
-          left join pg_class c on c.oid = p.relid order by 1) else '{}' end as "autovacuumPaused"
+        then array(select c.relname::text from eduzen_upgrade.autovacuum_paused p
+          join pg_class c on c.oid = p.relid order by 1) else '{}' end as "autovacuumPaused"
     from eduzen_upgrade.run
     where finished_at is null order by id desc limit 1`.execute(db);
   return rows.rows[0] ?? null;

@@ -129,7 +129,8 @@ export function historySql(): string[] {
 }
 
 /** Autovacuum stays off on the upgrade's tables from the prepare phase until the end of the run. */
-export const PAUSE_AUTOVACUUM_SQL = `select eduzen_upgrade.pause_autovacuum(array[${LOCKED_TABLES.map((table) => `'${table}'`).join(', ')}])`;
+// formations_temp: where the old script may have moved the legacy programs (repair renames them back).
+export const PAUSE_AUTOVACUUM_SQL = `select eduzen_upgrade.pause_autovacuum(array[${[...LOCKED_TABLES, 'formations_temp'].map((table) => `'${table}'`).join(', ')}])`;
 export const RESUME_AUTOVACUUM_SQL = 'select eduzen_upgrade.resume_autovacuum()';
 
 export type PlanOptions = { layout: LegacyLayout | null; remedies: Remedies };
