@@ -159,6 +159,14 @@ export interface Programs {
   updated_at: Generated<Timestamp>;
 }
 
+export interface RevokedSessions {
+  expires_at: Timestamp;
+  jti: string;
+  organization_id: string;
+  revoked_at: Generated<Timestamp>;
+  user_id: string;
+}
+
 export interface Sessions {
   am_end_time: Generated<string>;
   capacity_max: number | null;
@@ -214,6 +222,7 @@ export interface DB {
   grades: Grades;
   organizations: Organizations;
   programs: Programs;
+  revoked_sessions: RevokedSessions;
   sessions: Sessions;
   students: Students;
   users: Users;

@@ -38,6 +38,8 @@ export type AuthContext = {
   claims: TenantClaims;
   via: 'cookie' | 'bearer';
   csrf: string | undefined;
+  /** The id and expiry of an EDUZEN token (a Supabase token has none): what a logout revokes. */
+  session: { jti: string; expiresAt: Date } | undefined;
 };
 
 declare module 'fastify' {
@@ -59,7 +61,7 @@ export function registerRequestContext(app: FastifyInstance, secrets: { eduzen: 
     if (!found) return;
     const verified = await verifyToken(found.token, secrets);
     if (!verified) return;
-    const member = await findActiveStaffMember(app.database.db, verified.sub);
+    const member = await findActiveStaffMember(app.database.db, verified.sub, verified.session?.jti);
     if (!member) return;
     request.auth = {
       userId: member.id,
@@ -76,6 +78,7 @@ export function registerRequestContext(app: FastifyInstance, secrets: { eduzen: 
       },
       via: found.via,
       csrf: verified.csrf,
+      session: verified.session,
     };
   });
   app.addHook('preHandler', async (request) => {

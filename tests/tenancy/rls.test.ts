@@ -56,6 +56,16 @@ describeEachEngine('row-level security between organisations', (ctx) => {
     for (const row of result.rows) expect(row, row.relname).toMatchObject({ relrowsecurity: true });
   });
 
+  it('revoked_sessions is the server\'s alone: a signed-in user can neither read nor write it, even their own rows', async () => {
+    await ctx.db.insertInto('revoked_sessions')
+      .values({ jti: `rls-${a.admin.id}`, organization_id: a.organization.id, user_id: a.admin.id, expires_at: new Date(Date.now() + 3_600_000) })
+      .execute();
+    await expect(asAdminOfA((trx) => trx.selectFrom('revoked_sessions').select('jti').execute())).rejects.toThrow(/permission denied/);
+    await expect(asAdminOfA((trx) => trx.deleteFrom('revoked_sessions').execute())).rejects.toThrow(/permission denied/);
+    const kept = await ctx.db.selectFrom('revoked_sessions').select('jti').where('jti', '=', `rls-${a.admin.id}`).execute();
+    expect(kept).toHaveLength(1);
+  });
+
   for (const table of TENANT_TABLES) {
     it(`${table}: A sees its own rows and none of B's`, async () => {
       const column = table === 'change_log' ? 'row_id' : 'id';

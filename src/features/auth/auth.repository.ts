@@ -23,8 +23,11 @@ export async function recordSignIn(db: Kysely<Database>, userId: string): Promis
   await db.updateTable('auth.users').set({ last_sign_in_at: new Date() }).where('id', '=', userId).execute();
 }
 
-/** The staff member behind a verified token, with their organisation; outside RLS. */
-export async function findActiveStaffMember(db: Kysely<Database>, userId: string) {
+/**
+ * The staff member behind a verified token, with their organisation; outside RLS. With the
+ * token's session id, nobody is found once that session has been logged out.
+ */
+export async function findActiveStaffMember(db: Kysely<Database>, userId: string, sessionId?: string) {
   const member = await db
     .selectFrom('users')
     .innerJoin('organizations', 'organizations.id', 'users.organization_id')
@@ -43,6 +46,8 @@ export async function findActiveStaffMember(db: Kysely<Database>, userId: string
     ])
     .where('users.id', '=', userId)
     .where('users.is_active', '=', true)
+    .$if(sessionId !== undefined, (query) =>
+      query.where(({ not, exists, selectFrom }) => not(exists(selectFrom('revoked_sessions').select('jti').where('jti', '=', sessionId!)))))
     .executeTakeFirst();
   if (!member) return undefined;
   return {
@@ -63,3 +68,12 @@ export async function findActiveStaffMember(db: Kysely<Database>, userId: string
 }
 
 export type StaffMember = NonNullable<Awaited<ReturnType<typeof findActiveStaffMember>>>;
+
+/** Ends a session before its token expires; forgets the sessions whose tokens have expired. */
+export async function revokeSession(db: Kysely<Database>, session: { jti: string; organizationId: string; userId: string; expiresAt: Date }) {
+  await db.deleteFrom('revoked_sessions').where('expires_at', '<', new Date()).execute();
+  await db.insertInto('revoked_sessions')
+    .values({ jti: session.jti, organization_id: session.organizationId, user_id: session.userId, expires_at: session.expiresAt })
+    .onConflict((conflict) => conflict.column('jti').doNothing())
+    .execute();
+}

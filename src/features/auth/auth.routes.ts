@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type AuthContext, SESSION_COOKIE, requireAuth } from '../../server/request-context';
 import { errorResponse } from '../../shared/schemas';
 import { currentUser, loginBody, loginResponse } from './auth.schemas';
+import { revokeSession } from './auth.repository';
 import { logIn } from './auth.service';
 
 export type AuthRoutesOptions = { secret: string; loginRateLimit: { max: number; timeWindow: number } };
@@ -62,9 +63,17 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   app.post(
     '/api/auth/logout',
     {
-      schema: { tags: ['auth'], summary: 'End the session (clears the cookie)', response: { 204: z.null() } },
+      schema: {
+        tags: ['auth'],
+        summary: 'End the session: its token stops working (cookie or bearer), and the cookie is cleared',
+        response: { 204: z.null() },
+      },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      const auth = request.auth;
+      if (auth?.session) {
+        await revokeSession(app.database.db, { ...auth.session, organizationId: auth.organization.id, userId: auth.userId });
+      }
       void reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
     },

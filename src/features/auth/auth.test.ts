@@ -81,6 +81,52 @@ describeApi('auth', (ctx) => {
     expect(cleared?.value).toBe('');
   });
 
+  it('logout ends the session: its bearer token and its cookie stop working, other sessions go on', async () => {
+    const organization = await createOrganization(ctx.db);
+    const admin = await createStaff(ctx.db, organization.id, 'admin');
+    const logIn = async () => {
+      const response = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: admin.email, password: TEST_PASSWORD } });
+      return response.json() as { access_token: string; csrf_token: string };
+    };
+    const me = (headers: Record<string, string>, cookies: Record<string, string> = {}) =>
+      ctx.app.inject({ method: 'GET', url: '/api/auth/me', headers, cookies });
+    const script = await logIn();
+    const dashboard = await logIn();
+    const other = await logIn();
+
+    // A script logs out with its bearer token: that token is refused from then on.
+    expect((await ctx.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization: `Bearer ${script.access_token}` } })).statusCode).toBe(204);
+    expect((await me({ authorization: `Bearer ${script.access_token}` })).statusCode).toBe(401);
+
+    // The dashboard logs out by cookie (with its CSRF token): a copy of the cookie is refused too.
+    const loggedOut = await ctx.app.inject({
+      method: 'POST', url: '/api/auth/logout', cookies: { eduzen_session: dashboard.access_token }, headers: { 'x-csrf-token': dashboard.csrf_token },
+    });
+    expect(loggedOut.statusCode).toBe(204);
+    expect((await me({}, { eduzen_session: dashboard.access_token })).statusCode).toBe(401);
+    expect((await me({ authorization: `Bearer ${dashboard.access_token}` })).statusCode).toBe(401);
+
+    // Another session of the same user is not affected; logging out twice is no error.
+    expect((await me({ authorization: `Bearer ${other.access_token}` })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization: `Bearer ${script.access_token}` } })).statusCode).toBe(204);
+    const revoked = await ctx.db.selectFrom('revoked_sessions').select(['user_id', 'organization_id', 'expires_at']).where('user_id', '=', admin.id).execute();
+    expect(revoked).toHaveLength(2);
+    expect(revoked.every((row) => row.organization_id === organization.id && new Date(row.expires_at).getTime() > Date.now())).toBe(true);
+  });
+
+  it('a logout forgets the revoked sessions whose tokens have expired', async () => {
+    const organization = await createOrganization(ctx.db);
+    const admin = await createStaff(ctx.db, organization.id, 'admin');
+    await ctx.db.insertInto('revoked_sessions')
+      .values({ jti: `expired-${admin.id}`, organization_id: organization.id, user_id: admin.id, expires_at: new Date(Date.now() - 60_000) })
+      .execute();
+    const login = (await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: admin.email, password: TEST_PASSWORD } })).json();
+    await ctx.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization: `Bearer ${login.access_token}` } });
+    const left = await ctx.db.selectFrom('revoked_sessions').select('jti').where('user_id', '=', admin.id).execute();
+    expect(left).toHaveLength(1);
+    expect(left[0]!.jti).not.toBe(`expired-${admin.id}`);
+  });
+
   it('answers 400 with field errors in French by default and English on request', async () => {
     const fr = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'pas-un-email', password: '' } });
     expect(fr.statusCode).toBe(400);

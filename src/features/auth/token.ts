@@ -4,7 +4,7 @@
  * Supabase project (signed with SUPABASE_JWT_SECRET) are accepted too; their user must exist in
  * public.users, like ours.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 
 export const SESSION_TTL_SECONDS = 8 * 60 * 60;
@@ -20,7 +20,13 @@ export type SessionClaims = {
   csrf: string;
 };
 
-export type VerifiedToken = { sub: string; csrf: string | undefined; issuer: 'eduzen' | 'supabase' };
+/** `session`: the id and expiry of one of EDUZEN's tokens, which a logout can revoke. */
+export type VerifiedToken = {
+  sub: string;
+  csrf: string | undefined;
+  issuer: 'eduzen' | 'supabase';
+  session: { jti: string; expiresAt: Date } | undefined;
+};
 
 export function newCsrfToken(): string {
   return randomBytes(24).toString('base64url');
@@ -32,6 +38,7 @@ export async function signSessionToken(secret: string, claims: SessionClaims): P
     .setIssuer(ISSUER)
     .setAudience('authenticated')
     .setIssuedAt()
+    .setJti(randomUUID())
     .setExpirationTime(`${SESSION_TTL_SECONDS}s`)
     .sign(new TextEncoder().encode(secret));
 }
@@ -48,7 +55,10 @@ export async function verifyToken(
       audience: 'authenticated',
     });
     if (typeof payload.sub !== 'string') return undefined;
-    return { sub: payload.sub, csrf: typeof payload.csrf === 'string' ? payload.csrf : undefined, issuer: 'eduzen' };
+    const session = typeof payload.jti === 'string' && typeof payload.exp === 'number'
+      ? { jti: payload.jti, expiresAt: new Date(payload.exp * 1000) }
+      : undefined;
+    return { sub: payload.sub, csrf: typeof payload.csrf === 'string' ? payload.csrf : undefined, issuer: 'eduzen', session };
   } catch {
     // not ours: maybe a Supabase access token
   }
@@ -59,7 +69,7 @@ export async function verifyToken(
       audience: 'authenticated',
     });
     if (typeof payload.sub !== 'string' || payload.role !== 'authenticated') return undefined;
-    return { sub: payload.sub, csrf: undefined, issuer: 'supabase' };
+    return { sub: payload.sub, csrf: undefined, issuer: 'supabase', session: undefined };
   } catch {
     return undefined;
   }
