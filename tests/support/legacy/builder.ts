@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { readMigrationFiles } from '../../../src/migrate/runner';
+import { splitStatements } from '../../../src/migrate/split-statements';
 import { LEGACY_DDL } from './legacy-ddl';
 import { type LegacySize, SMALL_SIZE, legacyDataStatements } from './legacy-data';
 import { type PartialState, oldScriptUntil } from './old-script';
@@ -28,20 +29,27 @@ export async function buildLegacyDatabase(databaseUrl: string, options: LegacyOp
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    // Supabase provides `auth`; the shim stands in for it, as on a real legacy database.
-    const shim = readMigrationFiles().find((file) => file.version === '20251201000000');
-    if (!shim) throw new Error('the auth shim migration is missing');
-    await client.query(shim.sql);
-    await client.query(LEGACY_DDL);
-    for (const statement of legacyDataStatements(options.size ?? SMALL_SIZE, options.awkward ?? true)) {
-      await client.query(statement);
-    }
-    await client.query('analyze');
-    if (options.partial) for (const statement of oldScriptUntil(options.partial)) await client.query(statement);
-    for (const statement of options.extraSql ?? []) await client.query(statement);
+    await buildLegacyShape((statement) => client.query(statement), options);
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The same, through any way of running SQL (the embedded engine's connection, say): `run` is
+ * given one statement at a time, or a script of several when its engine runs scripts.
+ */
+export async function buildLegacyShape(run: (sql: string) => Promise<unknown>, options: LegacyOptions = {}): Promise<void> {
+  // Supabase provides `auth`; the shim stands in for it, as on a real legacy database.
+  const shim = readMigrationFiles().find((file) => file.version === '20251201000000');
+  if (!shim) throw new Error('the auth shim migration is missing');
+  for (const script of [shim.sql, LEGACY_DDL]) {
+    for (const statement of splitStatements(script)) await run(statement.text);
+  }
+  for (const statement of legacyDataStatements(options.size ?? SMALL_SIZE, options.awkward ?? true)) await run(statement);
+  await run('analyze');
+  if (options.partial) for (const statement of oldScriptUntil(options.partial)) await run(statement);
+  for (const statement of options.extraSql ?? []) await run(statement);
 }
 
 /** Clones a database on the same server (the source must have no open connections). */
