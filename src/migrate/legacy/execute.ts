@@ -51,7 +51,7 @@ export async function executePlan(db: AnyDb, steps: UpgradeStep[], options: Exec
     if (first) {
       await options.checkpoint(`before:${step.phase}`);
       phases.push({ phase: step.phase, ms: 0, lockHeldMs: 0, lockTotalMs: 0, lockAttempts: 0 });
-      options.log(`${step.phase}: ${step.summary}`);
+      options.log(`${step.phase}: ${grouped ? groupSummary(steps, index) : step.summary}`);
     }
     const timing = phases.at(-1)!;
     const stepStarted = performance.now();
@@ -79,6 +79,15 @@ export async function executePlan(db: AnyDb, steps: UpgradeStep[], options: Exec
     longestLockMs: Math.max(0, ...phases.map((phase) => phase.lockHeldMs)),
     totalMs: performance.now() - started,
   };
+}
+
+/** What a run of consecutive backfill or index steps does, as one line. */
+function groupSummary(steps: UpgradeStep[], start: number): string {
+  const group: UpgradeStep[] = [];
+  for (let next = start; steps[next]?.kind === steps[start]!.kind; next += 1) group.push(steps[next]!);
+  if (group.length === 1) return group[0]!.summary;
+  if (steps[start]!.kind === 'index') return `build the baseline's ${group.length} indexes where missing`;
+  return group.map((step) => step.summary).join('; ');
 }
 
 async function runStep(db: AnyDb, step: UpgradeStep, options: ExecuteOptions, timing: PhaseTiming): Promise<void> {
