@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
 import { createServerDatabase } from '../support/engines';
-import { SMALL_SIZE, buildLegacyDatabase } from '../support/legacy/builder';
+import { ORPHAN_CHILDREN_AWAY, SMALL_SIZE, buildLegacyDatabase, oldScriptToTheEnd } from '../support/legacy/builder';
 import { databaseFingerprint, logicalCounts, withClient } from '../support/legacy/inspect';
 
 describe('eduzen db upgrade --emit-sql: the SQL-editor script', () => {
@@ -36,5 +36,26 @@ describe('eduzen db upgrade --emit-sql: the SQL-editor script', () => {
     const before = await databaseFingerprint(url);
     await expect(withClient(url, (client) => client.query(emitted.stdout))).rejects.toThrow(/--orphan-sessions=placeholder/);
     expect(await databaseFingerprint(url)).toBe(before);
+  });
+
+  it('finishes a database the old script ran to the end, taking back the sessions it lost; stops without the remedies', async () => {
+    const reference = await createServerDatabase();
+    await buildLegacyDatabase(reference, { size: SMALL_SIZE, extraSql: ORPHAN_CHILDREN_AWAY });
+    const expected = await logicalCounts(reference);
+    const url = await createServerDatabase();
+    await buildLegacyDatabase(url, { size: SMALL_SIZE, extraSql: [...ORPHAN_CHILDREN_AWAY, ...oldScriptToTheEnd()] });
+
+    const bare = await runCli(['db', 'upgrade', '--emit-sql', '-']);
+    const before = await databaseFingerprint(url);
+    await expect(withClient(url, (client) => client.query(bare.stdout))).rejects.toThrow(/--orphan-sessions=placeholder/);
+    expect(await databaseFingerprint(url)).toBe(before);
+
+    const emitted = await runCli(['db', 'upgrade', '--emit-sql', file, '--orphan-sessions=placeholder', '--reversed-dates=swap']);
+    expect(emitted.code).toBe(0);
+    await withClient(url, (client) => client.query(fs.readFileSync(file, 'utf8')));
+    const verify = await runCli(['db', 'verify', '--database-url', url]);
+    expect(verify.stdout).toContain('verify: passed');
+    expect(verify.code).toBe(0);
+    expect(await logicalCounts(url)).toEqual({ ...expected, formations: expected.formations + 2 });
   });
 });

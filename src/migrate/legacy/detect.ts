@@ -48,6 +48,14 @@ export async function detectState(db: AnyDb): Promise<Detection> {
     if (leftovers.length > 0) reasons.push(`leftovers of the old script: ${leftovers.join(', ')} (see eduzen db cleanup)`);
     return { ...base, state: 'upgraded', reasons };
   }
+  if (layout?.scriptFinished) {
+    const reasons = [
+      'the old script ran to the end: formations and sessions hold the rows, program_sessions is gone',
+      'sessions_temp, its copy of program_sessions, holds the sessions its inner join left out and the columns it did not copy: the upgrade carries them back into sessions',
+    ];
+    if (has('programs')) reasons.push('a programs table made by the old script (dropped by the upgrade if it is empty)');
+    return { ...base, state: 'partial', reasons };
+  }
   if (layout) {
     const artefacts: string[] = [];
     if (layout.relation.formations === 'formations_temp') artefacts.push('the legacy programs were moved to formations_temp by the old script');

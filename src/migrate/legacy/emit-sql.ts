@@ -7,7 +7,9 @@
 import { readMigrationFiles } from '../runner';
 import { splitStatements } from '../split-statements';
 import { BASELINE_VERSIONS } from './baseline';
-import { standardLayout } from './layout';
+import { type LegacyLayout, repairedLayout, standardLayout } from './layout';
+import type { CarriedTable } from './legacy-shape';
+import { remedySql } from './remedies';
 import { RESUME_AUTOVACUUM_SQL, type UpgradeStep, backfillAllSql, buildPlan } from './plan';
 import type { Remedies } from './preflight';
 import { VALIDATE_ALL_SQL, lockTablesSql } from './target-sql';
@@ -26,7 +28,8 @@ export function emitUpgradeSql(remedies: Remedies): string {
   ];
   for (const step of plan) {
     parts.push('', `-- ${step.phase}: ${step.summary}`);
-    parts.push(...stepSql(step).map((statement) => `${statement.trim()};`));
+    const statements = step.phase === 'remedies' ? remediesSql(remedies) : stepSql(step);
+    parts.push(...statements.map((statement) => `${statement.trim()};`));
   }
   parts.push('', 'commit;', '');
   return parts.join('\n');
@@ -34,10 +37,8 @@ export function emitUpgradeSql(remedies: Remedies): string {
 
 function stepSql(step: UpgradeStep): string[] {
   switch (step.kind) {
-    case 'transaction': {
-      const statements = step.phase === 'remedies' ? step.statements.map(onlyOnLegacy) : step.statements;
-      return step.exclusive ? [lockTablesSql(step.lockTables), ...statements] : statements;
-    }
+    case 'transaction':
+      return step.exclusive ? [lockTablesSql(step.lockTables), ...step.statements] : step.statements;
     case 'backfill':
       return [backfillAllSql(step.backfill)];
     case 'index':
@@ -49,30 +50,61 @@ function stepSql(step: UpgradeStep): string[] {
   }
 }
 
-function onlyOnLegacy(statement: string): string {
-  return `do $eduzen_remedy$ begin
-  if to_regclass('public.program_sessions') is not null then
-    execute $eduzen_sql$${statement}$eduzen_sql$;
+/**
+ * The remedies run after the repair phase, on the legacy tables, whose session columns the old
+ * script may already have renamed: in enrollments only (it stopped there), or in all three
+ * children (it ran to the end). The script is written before it sees the database, so each
+ * remedy comes in the three forms, the one matching the columns chosen when it runs; none once
+ * the database is past the legacy shape.
+ */
+function remediesSql(remedies: Remedies): string[] {
+  const renamed = (tables: string[]): LegacyLayout => {
+    const standard = standardLayout();
+    const columns = { ...standard.columns };
+    for (const table of tables as CarriedTable[]) columns[table] = columns[table].map((column) => (column === 'program_session_id' ? 'session_id' : column));
+    return { ...standard, columns };
+  };
+  const forms = [renamed([]), renamed(['enrollments']), renamed(['enrollments', 'attendance', 'grades'])]
+    .map((layout) => remedySql(repairedLayout(layout), remedies));
+  const execute = (statement: string) => `execute $eduzen_sql$${statement}$eduzen_sql$;`;
+  return forms[0]!.map((_, index) => `do $eduzen_remedy$ begin
+  if to_regclass('public.program_sessions') is null then
+    return;
+  elsif eduzen_upgrade.has_column('enrollments', 'program_session_id') then
+    ${execute(forms[0]![index]!)}
+  elsif eduzen_upgrade.has_column('attendance', 'program_session_id') then
+    ${execute(forms[1]![index]!)}
+  else
+    ${execute(forms[2]![index]!)}
   end if;
-end $eduzen_remedy$`;
+end $eduzen_remedy$`);
 }
 
 function guardSql(remedies: Remedies): string {
-  const checks: string[] = [];
-  if (remedies.orphanSessions !== 'placeholder') {
-    checks.push(`if exists (select 1 from public.program_sessions where program_id is null) then
+  const checks = (sessions: string) => {
+    const found: string[] = [];
+    if (remedies.orphanSessions !== 'placeholder') {
+      found.push(`if exists (select 1 from ${sessions} where program_id is null) then
       raise exception 'sessions without a programme: generate the script with --orphan-sessions=placeholder (eduzen db status lists them)';
     end if;`);
-  }
-  if (remedies.reversedDates !== 'swap') {
-    checks.push(`if exists (select 1 from public.program_sessions where start_date > end_date) then
+    }
+    if (remedies.reversedDates !== 'swap') {
+      found.push(`if exists (select 1 from ${sessions} where start_date > end_date) then
       raise exception 'sessions that end before they start: generate the script with --reversed-dates=swap (eduzen db status lists them)';
     end if;`);
-  }
+    }
+    return found.join('\n    ');
+  };
+  // When the old script ran to the end, the sessions are its own plus those of sessions_temp it left out.
+  const finished = `(select s.formation_id as program_id, s.start_date, s.end_date from public.sessions s
+      union all select t.program_id, t.start_date, t.end_date from public.sessions_temp t
+      where not exists (select 1 from public.sessions s where s.id = t.id)) v`;
   return `do $$
 begin
   if to_regclass('public.program_sessions') is not null then
-    ${checks.join('\n    ')}
+    ${checks('public.program_sessions')}
+  elsif to_regclass('public.sessions_temp') is not null and to_regclass('public.sessions') is not null then
+    ${checks(finished)}
   end if;
 end
 $$;`;

@@ -14,6 +14,12 @@ export type LegacyLayout = {
   relation: Record<CarriedTable, string>;
   /** Columns present in each of those relations. */
   columns: Record<CarriedTable, string[]>;
+  /**
+   * The old script ran to the end: `formations` and `sessions` hold the live rows, and
+   * `sessions_temp` (its copy of program_sessions) holds the sessions its inner join left out.
+   * The repair phase carries those back and renames the tables to their legacy names.
+   */
+  scriptFinished?: boolean;
 };
 
 export async function readRelationColumns(db: AnyDb): Promise<Map<string, string[]>> {
@@ -29,25 +35,67 @@ export async function readRelationColumns(db: AnyDb): Promise<Map<string, string
 /** Null when the legacy rows are not where a legacy (or half-migrated legacy) database has them. */
 export function resolveLayout(relations: Map<string, string[]>): LegacyLayout | null {
   const isLegacyPrograms = (name: string) => relations.get(name)?.includes('duration_hours') ?? false;
+  if (scriptFinished(relations)) return layoutOf(relations, 'formations', 'sessions', true);
   const programs = isLegacyPrograms('programs') ? 'programs' : isLegacyPrograms('formations_temp') ? 'formations_temp' : null;
   if (!programs || !relations.has('program_sessions')) return null;
+  return layoutOf(relations, programs, 'program_sessions', false);
+}
+
+/**
+ * The old script ran to the end: program_sessions dropped, its copy sessions_temp kept, a
+ * sessions table with formation_id but without the organisation EDUZEN adds, and formations
+ * with the legacy programs' columns.
+ */
+export function scriptFinished(relations: Map<string, string[]>): boolean {
+  const sessions = relations.get('sessions');
+  return !relations.has('program_sessions')
+    && (relations.get('sessions_temp')?.includes('program_id') ?? false)
+    && sessions !== undefined && sessions.includes('formation_id') && !sessions.includes('organization_id')
+    && (relations.get('formations')?.includes('duration_hours') ?? false);
+}
+
+function layoutOf(relations: Map<string, string[]>, formations: string, sessions: string, finished: boolean): LegacyLayout | null {
   const relation = {} as Record<CarriedTable, string>;
   const columns = {} as Record<CarriedTable, string[]>;
   for (const table of CARRIED_TABLES) {
-    const name = table === 'formations' ? programs : table === 'sessions' ? 'program_sessions' : table;
+    const name = table === 'formations' ? formations : table === 'sessions' ? sessions : table;
     const present = relations.get(name);
     if (!present) return null;
     relation[table] = name;
     columns[table] = present;
   }
-  return { relation, columns };
+  return finished ? { relation, columns, scriptFinished: true } : { relation, columns };
+}
+
+/** Where the legacy rows are once the repair phase has run: under the legacy names again. */
+export function repairedLayout(layout: LegacyLayout): LegacyLayout {
+  const sessions = layout.columns.sessions.map((column) => (layout.scriptFinished && column === 'formation_id' ? 'program_id' : column));
+  return {
+    relation: { ...layout.relation, formations: 'programs', sessions: 'program_sessions' },
+    columns: { ...layout.columns, sessions },
+  };
+}
+
+/**
+ * The legacy session rows as a relation: the table itself, or, when the old script ran to the
+ * end, its sessions plus those of sessions_temp it left out (which the repair phase carries back).
+ */
+export function sessionsSourceSql(layout: LegacyLayout): string {
+  if (!layout.scriptFinished) return `public.${layout.relation.sessions}`;
+  const columns = layout.columns.sessions;
+  return `(select ${columns.map(quoteIdent).join(', ')} from public.${layout.relation.sessions}
+    union all
+    select ${columns.map((column) => (column === 'formation_id' ? 'st.program_id' : `st.${quoteIdent(column)}`)).join(', ')}
+    from public.sessions_temp st where not exists (select 1 from public.${layout.relation.sessions} s where s.id = st.id))`;
 }
 
 /** The legacy column holding a target column's values, if any. */
 export function legacyColumn(layout: LegacyLayout, table: CarriedTable, column: string): string | null {
   const present = layout.columns[table];
   if (present.includes(column) && !(table === 'sessions' && column === 'formation_id')) return column;
-  if (table === 'sessions' && column === 'formation_id') return present.includes('program_id') ? 'program_id' : null;
+  if (table === 'sessions' && column === 'formation_id') {
+    return present.includes('program_id') ? 'program_id' : layout.scriptFinished && present.includes('formation_id') ? 'formation_id' : null;
+  }
   if (column === 'session_id' && present.includes('program_session_id')) return 'program_session_id';
   return null;
 }

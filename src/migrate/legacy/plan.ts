@@ -6,7 +6,7 @@
 import { readMigrationFiles } from '../runner';
 import { splitStatements } from '../split-statements';
 import { BASELINE_VERSIONS, readBaselineFiles } from './baseline';
-import type { LegacyLayout } from './layout';
+import { type LegacyLayout, repairedLayout } from './layout';
 import type { Remedies } from './preflight';
 import { remedySql } from './remedies';
 import { SNAPSHOT_SQL } from './snapshot';
@@ -74,8 +74,57 @@ export function prepareSql(): string[] {
   return [...splitStatements(HELPERS_SQL), ...splitStatements(shim.sql)].map((statement) => statement.text);
 }
 
+/** The condition `scriptFinished` (layout.ts) tests, in SQL. */
+const SCRIPT_FINISHED_SQL = `to_regclass('public.program_sessions') is null and coalesce(eduzen_upgrade.has_column('sessions_temp', 'program_id'), false)
+     and coalesce(eduzen_upgrade.has_column('sessions', 'formation_id'), false) and not coalesce(eduzen_upgrade.has_column('sessions', 'organization_id'), true)
+     and coalesce(eduzen_upgrade.has_column('formations', 'duration_hours'), false)`;
+
 export const REPAIR_SQL = `do $$
+declare
+  r record;
+  v_columns text;
 begin
+  -- The old script ran to the end. formations and sessions hold the live rows (they may have
+  -- changed since); sessions_temp adds what the script lost: the sessions its inner join left
+  -- out and the columns it did not copy. Back under the legacy names, the upgrade goes on as
+  -- from any legacy database; formations_temp and sessions_temp stay for db cleanup.
+  if ${SCRIPT_FINISHED_SQL} then
+    if to_regclass('public.programs') is not null then
+      if exists (select 1 from public.programs) then
+        raise exception 'the programs table made by the old script has rows: move them aside by hand, then re-run';
+      end if;
+      drop table public.programs cascade;
+    end if;
+    -- formations_temp is the legacy programs table, under its old constraint and index names,
+    -- which the product's new programs table needs: the leftover takes its own name.
+    perform eduzen_upgrade.rename_prefixed('formations_temp', 'programs');
+    -- The script's copy has no column defaults: the legacy ones, which rows added before the
+    -- catalogue phase rely on (a remedy's placeholder formation), come from formations_temp.
+    for r in select a.attname, pg_get_expr(d.adbin, d.adrelid) as expression from pg_attribute a
+        join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+        where a.attrelid = 'public.formations_temp'::regclass and a.attnum > 0 and not a.attisdropped
+          and eduzen_upgrade.has_column('formations', a.attname)
+          and not exists (select 1 from pg_attrdef f join pg_attribute b on b.attrelid = f.adrelid and b.attnum = f.adnum
+            where f.adrelid = 'public.formations'::regclass and b.attname = a.attname) loop
+      execute format('alter table public.formations alter column %I set default %s', r.attname, r.expression);
+    end loop;
+    alter table public.formations rename to programs;
+    -- The script's updated_at trigger would stamp every session the columns below are filled in
+    -- (the catalogue phase drops such triggers anyway; finalize installs the product's).
+    perform eduzen_upgrade.drop_legacy_triggers('sessions', 'update_updated_at_column');
+    alter table public.sessions rename column formation_id to program_id;
+    for r in select a.attname, format_type(a.atttypid, a.atttypmod) as type from pg_attribute a
+        where a.attrelid = 'public.sessions_temp'::regclass and a.attnum > 0 and not a.attisdropped
+          and not eduzen_upgrade.has_column('sessions', a.attname) order by a.attnum loop
+      execute format('alter table public.sessions add column %I %s', r.attname, r.type);
+      execute format('update public.sessions s set %I = t.%I from public.sessions_temp t where t.id = s.id', r.attname, r.attname);
+    end loop;
+    select string_agg(format('%I', a.attname), ', ' order by a.attnum) into v_columns from pg_attribute a
+      where a.attrelid = 'public.sessions_temp'::regclass and a.attnum > 0 and not a.attisdropped;
+    execute format('insert into public.sessions (%s) select %s from public.sessions_temp t
+      where not exists (select 1 from public.sessions s where s.id = t.id)', v_columns, v_columns);
+    alter table public.sessions rename to program_sessions;
+  end if;
   -- The old script moved the legacy programs to formations_temp and created an empty new one.
   if to_regclass('public.program_sessions') is not null and eduzen_upgrade.has_column('formations_temp', 'duration_hours')
      and not coalesce(eduzen_upgrade.has_column('programs', 'duration_hours'), false) then
@@ -106,7 +155,7 @@ end
 $$`;
 
 /** Whether the repair phase has anything to do (otherwise it runs without taking the locks). */
-export const REPAIR_NEEDED_SQL = `select to_regclass('public.program_sessions') is not null and (
+export const REPAIR_NEEDED_SQL = `select (${SCRIPT_FINISHED_SQL}) or to_regclass('public.program_sessions') is not null and (
     (eduzen_upgrade.has_column('formations_temp', 'duration_hours') and not coalesce(eduzen_upgrade.has_column('programs', 'duration_hours'), false))
     or (to_regclass('public.formations') is not null and coalesce(eduzen_upgrade.has_column('programs', 'duration_hours'), false))
     or to_regclass('public.sessions') is not null) as needed`;
@@ -137,7 +186,7 @@ export type PlanOptions = { layout: LegacyLayout | null; remedies: Remedies };
 
 export function buildPlan(options: PlanOptions): UpgradeStep[] {
   // Remedies run after the repair phase, which puts the legacy programs back under their name.
-  const repaired = options.layout && { ...options.layout, relation: { ...options.layout.relation, formations: 'programs' } };
+  const repaired = options.layout && repairedLayout(options.layout);
   const remedies = repaired ? remedySql(repaired, options.remedies) : [];
   const start = `insert into eduzen_upgrade.run (options) select ${`'${JSON.stringify(options.remedies).replace(/'/g, "''")}'`}::jsonb
     where not exists (select 1 from eduzen_upgrade.run where finished_at is null)`;

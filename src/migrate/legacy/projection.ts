@@ -5,7 +5,7 @@
  * the upgrade could not place is found before anything changes.
  */
 import { baselineTable } from './baseline';
-import { type LegacyLayout, legacyColumn, orphanOrganizationSql } from './layout';
+import { type LegacyLayout, legacyColumn, orphanOrganizationSql, sessionsSourceSql } from './layout';
 import type { CarriedTable } from './legacy-shape';
 
 export type ProjectionOptions = { defaultOrganizationCode?: string };
@@ -39,5 +39,6 @@ export function projectionSql(layout: LegacyLayout, table: CarriedTable, options
     }
     return `${expression} as ${column.name}`;
   });
-  return `select ${expressions.join(', ')} from public.${layout.relation[table]} t ${joins.join(' ')}`;
+  const source = table === 'sessions' ? sessionsSourceSql(layout) : `public.${layout.relation[table]}`;
+  return `select ${expressions.join(', ')} from ${source} t ${joins.join(' ')}`;
 }

@@ -14,7 +14,7 @@ import { type LegacySize, SMALL_SIZE, legacyDataStatements } from './legacy-data
 import { type PartialState, oldScriptUntil } from './old-script';
 
 export { SMALL_SIZE, type LegacySize } from './legacy-data';
-export { PARTIAL_STATES, type PartialState } from './old-script';
+export { ORPHAN_CHILDREN_AWAY, PARTIAL_STATES, type PartialState, oldScriptToTheEnd } from './old-script';
 
 export type LegacyOptions = {
   size?: LegacySize;

@@ -3,7 +3,8 @@
  * Stopping it after a step gives the half-done states operators are left with: a backup copy
  * `formations_temp`, the old `programs` moved aside for an empty new one, a partly filled
  * `formations`, a `sessions` copy filled through an inner join (sessions without a programme
- * are missing), enrollments already renamed but pointing nowhere.
+ * are missing), enrollments already renamed but pointing nowhere. `oldScriptToTheEnd` runs it
+ * all, on data where it can finish.
  */
 export const PARTIAL_STATES = ['temp-copy', 'programs-replaced', 'formations-partial', 'sessions-partial', 'fks-repointed'] as const;
 
@@ -81,4 +82,58 @@ const steps: { state: PartialState; sql: string[] }[] = [
 export function oldScriptUntil(state: PartialState): string[] {
   const last = PARTIAL_STATES.indexOf(state);
   return steps.slice(0, last + 1).flatMap((step) => step.sql);
+}
+
+/** The policies the script writes in place of every policy on enrollments, and on its new tables. */
+function scriptPolicies(table: string, organisationOf: string): string[] {
+  return [
+    `alter table public.${table} enable row level security`,
+    `create policy "${table}: read in own organization" on public.${table} for select
+      using (${organisationOf} in (select u.organization_id from public.users u where u.id = auth.uid()))`,
+    `create policy "${table}: staff manage" on public.${table} for all
+      using (${organisationOf} in (select u.organization_id from public.users u where u.id = auth.uid() and u.role in ('admin', 'secretary')))`,
+  ];
+}
+
+/**
+ * What a database needs for the script to get to the end: sessions without a programme have no
+ * enrollments (deleted here), and their attendance and grades point at no session.
+ */
+export const ORPHAN_CHILDREN_AWAY = [
+  'delete from public.enrollments where program_session_id in (select id from public.program_sessions where program_id is null)',
+  ...['attendance', 'grades'].map((table) =>
+    `update public.${table} set program_session_id = null where program_session_id in (select id from public.program_sessions where program_id is null)`),
+];
+
+/**
+ * The whole script, on a database where it gets to the end (ORPHAN_CHILDREN_AWAY first): no session without a programme
+ * has enrollments (its new key on enrollments would refuse them), so the sessions its inner
+ * join leaves out, and the columns its copy does not list (room_code), survive only in
+ * sessions_temp. program_sessions is dropped, with the operator's policy on it.
+ */
+export function oldScriptToTheEnd(): string[] {
+  const organisationOfSession = '(select f.organization_id from public.formations f where f.id = formation_id)';
+  return [
+    ...oldScriptUntil('fks-repointed'),
+    'alter table public.formations add primary key (id)',
+    'alter table public.formations add constraint formations_program_id_fkey foreign key (program_id) references public.programs (id)',
+    'alter table public.sessions add constraint sessions_formation_id_fkey foreign key (formation_id) references public.formations (id)',
+    'alter table public.enrollments add constraint enrollments_session_id_fkey foreign key (session_id) references public.sessions (id) on delete cascade',
+    ...['attendance', 'grades'].flatMap((table) => [
+      `alter table public.${table} drop constraint ${table}_program_session_id_fkey`,
+      `alter table public.${table} rename column program_session_id to session_id`,
+      `alter table public.${table} add constraint ${table}_session_id_fkey foreign key (session_id) references public.sessions (id) on delete set null`,
+    ]),
+    `do $$ declare r record; begin
+      for r in select policyname from pg_policies where schemaname = 'public' and tablename = 'enrollments' loop
+        execute format('drop policy %I on public.enrollments', r.policyname);
+      end loop;
+    end $$`,
+    ...scriptPolicies('enrollments', '(select s.organization_id from public.students s where s.id = student_id)'),
+    ...scriptPolicies('formations', 'organization_id'),
+    ...scriptPolicies('sessions', organisationOfSession),
+    ...['formations', 'sessions'].map((table) =>
+      `create trigger update_${table}_updated_at before update on public.${table} for each row execute function public.update_updated_at_column()`),
+    'drop table public.program_sessions cascade',
+  ];
 }
