@@ -192,7 +192,7 @@ export function buildPlan(options: PlanOptions): UpgradeStep[] {
     where not exists (select 1 from eduzen_upgrade.run where finished_at is null)`;
   return [
     { phase: 'prepare', kind: 'transaction', exclusive: false, summary: 'install the upgrade helpers and the auth shim where missing; pause autovacuum on the upgraded tables; create change_log', statements: [...prepareSql(), start, PAUSE_AUTOVACUUM_SQL, ...EARLY_NEW_TABLES.flatMap((table) => newTableSql(table))] },
-    { phase: 'repair', kind: 'transaction', exclusive: true, summary: "carry back the old script's partial copies and undo its empty new programs", statements: [REPAIR_SQL] },
+    { phase: 'repair', kind: 'transaction', exclusive: true, summary: "carry back the old script's partial copies and undo its empty new programs, or, if it ran to the end, take back from sessions_temp what it lost", statements: [REPAIR_SQL] },
     { phase: 'remedies', kind: 'transaction', exclusive: false, summary: 'apply the remedies chosen for the blockers', statements: remedies },
     { phase: 'snapshot', kind: 'transaction', exclusive: false, summary: 'record row counts and content checksums of the legacy tables', statements: [SNAPSHOT_SQL, "select eduzen_upgrade.set_phase('snapshot')"] },
     { phase: 'catalogue', kind: 'transaction', exclusive: true, summary: 'rename in place, create programs, add columns and NOT VALID checks, align names', statements: [...catalogueSql(), "select eduzen_upgrade.set_phase('catalogue')"] },
