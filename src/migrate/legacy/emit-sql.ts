@@ -10,7 +10,7 @@ import { BASELINE_VERSIONS } from './baseline';
 import { type LegacyLayout, repairedLayout, standardLayout } from './layout';
 import type { CarriedTable } from './legacy-shape';
 import { remedySql } from './remedies';
-import { RESUME_AUTOVACUUM_SQL, type UpgradeStep, backfillAllSql, buildPlan } from './plan';
+import { CARRY_BACK_SQL, RESUME_AUTOVACUUM_SQL, type UpgradeStep, backfillAllSql, buildPlan } from './plan';
 import type { Remedies } from './preflight';
 import { VALIDATE_ALL_SQL, lockTablesSql } from './target-sql';
 
@@ -28,7 +28,7 @@ export function emitUpgradeSql(remedies: Remedies): string {
   ];
   for (const step of plan) {
     parts.push('', `-- ${step.phase}: ${step.summary}`);
-    const statements = step.phase === 'remedies' ? remediesSql(remedies) : stepSql(step);
+    const statements = step.phase === 'remedies' ? [CARRY_BACK_SQL, ...remediesSql(remedies)] : stepSql(step);
     parts.push(...statements.map((statement) => `${statement.trim()};`));
   }
   parts.push('', 'commit;', '');

@@ -82,7 +82,7 @@ const SCRIPT_FINISHED_SQL = `to_regclass('public.program_sessions') is null and 
 export const REPAIR_SQL = `do $$
 declare
   r record;
-  v_columns text;
+  v_columns text[];
 begin
   -- The old script ran to the end. formations and sessions hold the live rows (they may have
   -- changed since); sessions_temp adds what the script lost: the sessions its inner join left
@@ -113,17 +113,18 @@ begin
     -- (the catalogue phase drops such triggers anyway; finalize installs the product's).
     perform eduzen_upgrade.drop_legacy_triggers('sessions', 'update_updated_at_column');
     alter table public.sessions rename column formation_id to program_id;
+    -- The columns its copy lost are added here (no rewrite); their values, and the sessions it
+    -- left out, are carried back by the next phase, outside this lock (carry_back).
+    select coalesce(array_agg(a.attname::text order by a.attnum), '{}') into v_columns from pg_attribute a
+      where a.attrelid = 'public.sessions_temp'::regclass and a.attnum > 0 and not a.attisdropped
+        and not eduzen_upgrade.has_column('sessions', a.attname);
     for r in select a.attname, format_type(a.atttypid, a.atttypmod) as type from pg_attribute a
-        where a.attrelid = 'public.sessions_temp'::regclass and a.attnum > 0 and not a.attisdropped
-          and not eduzen_upgrade.has_column('sessions', a.attname) order by a.attnum loop
+        where a.attrelid = 'public.sessions_temp'::regclass and a.attname = any (v_columns::name[]) order by a.attnum loop
       execute format('alter table public.sessions add column %I %s', r.attname, r.type);
-      execute format('update public.sessions s set %I = t.%I from public.sessions_temp t where t.id = s.id', r.attname, r.attname);
     end loop;
-    select string_agg(format('%I', a.attname), ', ' order by a.attnum) into v_columns from pg_attribute a
-      where a.attrelid = 'public.sessions_temp'::regclass and a.attnum > 0 and not a.attisdropped;
-    execute format('insert into public.sessions (%s) select %s from public.sessions_temp t
-      where not exists (select 1 from public.sessions s where s.id = t.id)', v_columns, v_columns);
     alter table public.sessions rename to program_sessions;
+    insert into eduzen_upgrade.carry_back (source, target, columns) values ('sessions_temp', 'program_sessions', v_columns::text[])
+      on conflict (source) do update set target = excluded.target, columns = excluded.columns, done = false;
   end if;
   -- The old script moved the legacy programs to formations_temp and created an empty new one.
   if to_regclass('public.program_sessions') is not null and eduzen_upgrade.has_column('formations_temp', 'duration_hours')
@@ -151,6 +152,31 @@ begin
     perform eduzen_upgrade.carry_rows('sessions', 'program_sessions', '{"formation_id": "program_id"}');
     drop table public.sessions cascade;
   end if;
+end
+$$`;
+
+/**
+ * After a repair of a database the old script ran to the end, outside the exclusive lock: the
+ * values of the columns its copy lost (only where still empty), and the sessions it left out.
+ * Row-level writes only; done once (a re-run after a kill does it again, to the same effect).
+ */
+export const CARRY_BACK_SQL = `do $$
+declare
+  r record;
+  v_column text;
+  v_all text;
+begin
+  for r in select * from eduzen_upgrade.carry_back where not done loop
+    foreach v_column in array r.columns loop
+      execute format('update public.%I s set %I = t.%I from public.%I t where t.id = s.id and s.%I is null and t.%I is not null',
+        r.target, v_column, v_column, r.source, v_column, v_column);
+    end loop;
+    select string_agg(format('%I', a.attname), ', ' order by a.attnum) into v_all from pg_attribute a
+      where a.attrelid = eduzen_upgrade.rel(r.source) and a.attnum > 0 and not a.attisdropped;
+    execute format('insert into public.%I (%s) select %s from public.%I t where not exists (select 1 from public.%I s where s.id = t.id)',
+      r.target, v_all, v_all, r.source, r.target);
+    update eduzen_upgrade.carry_back set done = true where source = r.source;
+  end loop;
 end
 $$`;
 
@@ -193,7 +219,7 @@ export function buildPlan(options: PlanOptions): UpgradeStep[] {
   return [
     { phase: 'prepare', kind: 'transaction', exclusive: false, summary: 'install the upgrade helpers and the auth shim where missing; pause autovacuum on the upgraded tables; create change_log', statements: [...prepareSql(), start, PAUSE_AUTOVACUUM_SQL, ...EARLY_NEW_TABLES.flatMap((table) => newTableSql(table))] },
     { phase: 'repair', kind: 'transaction', exclusive: true, summary: "carry back the old script's partial copies and undo its empty new programs, or, if it ran to the end, take back from sessions_temp what it lost", statements: [REPAIR_SQL] },
-    { phase: 'remedies', kind: 'transaction', exclusive: false, summary: 'apply the remedies chosen for the blockers', statements: remedies },
+    { phase: 'remedies', kind: 'transaction', exclusive: false, summary: 'carry back what the old script lost, if it ran to the end; apply the remedies chosen for the blockers', statements: [CARRY_BACK_SQL, ...remedies] },
     { phase: 'snapshot', kind: 'transaction', exclusive: false, summary: 'record row counts and content checksums of the legacy tables', statements: [SNAPSHOT_SQL, "select eduzen_upgrade.set_phase('snapshot')"] },
     { phase: 'catalogue', kind: 'transaction', exclusive: true, summary: 'rename in place, create programs, add columns and NOT VALID checks, align names', statements: [...catalogueSql(), "select eduzen_upgrade.set_phase('catalogue')"] },
     ...BACKFILL_SPECS.map((backfill): UpgradeStep => ({

@@ -32,6 +32,15 @@ create table if not exists eduzen_upgrade.autovacuum_paused (
   paused_at timestamptz not null default now()
 );
 
+-- What the repair phase left to carry back outside its lock: when the old script ran to the
+-- end, the rows and columns of its copy sessions_temp that the live sessions table lacks.
+create table if not exists eduzen_upgrade.carry_back (
+  source text primary key,
+  target text not null,
+  columns text[] not null,
+  done boolean not null default false
+);
+
 create table if not exists eduzen_upgrade.remedy_log (
   id bigint generated always as identity primary key,
   remedy text not null,
