@@ -7,7 +7,8 @@
  *
  * The server runs with the test suite's settings (fsync, synchronous_commit and
  * full_page_writes off); DURABILITY=on uses Postgres's durable defaults, as a production
- * server does.
+ * server does. STATE=finished upgrades the database the old script leaves when it runs to the
+ * end (its copy comparison is left out: the script has already run).
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -15,7 +16,7 @@ import { connect } from '../../src/db/connect';
 import { runUpgrade } from '../../src/migrate/legacy/upgrade';
 import { backupDatabase } from '../../src/migrate/backup';
 import { startPostgresServer } from '../../tests/support/postgres-server';
-import { type LegacySize, buildLegacyDatabase, cloneDatabase } from '../../tests/support/legacy/builder';
+import { type LegacySize, ORPHAN_CHILDREN_AWAY, buildLegacyDatabase, cloneDatabase, oldScriptToTheEnd } from '../../tests/support/legacy/builder';
 import { type CopyTiming, runCopyMigration } from './copy-migration';
 
 const SIZES: Record<string, LegacySize> = {
@@ -24,6 +25,7 @@ const SIZES: Record<string, LegacySize> = {
 };
 const REPEAT = Number(process.env.REPEAT ?? 3);
 const DURABLE = process.env.DURABILITY === 'on';
+const FINISHED = process.env.STATE === 'finished';
 const DURABLE_SETTINGS = { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' };
 
 type Run = Record<string, number>;
@@ -93,21 +95,25 @@ async function main(): Promise<void> {
       const size = SIZES[name]!;
       const template = await server.createDatabase(`legacy_${name}`);
       const built = performance.now();
-      await buildLegacyDatabase(template, { size });
+      // STATE=finished: the database the old script leaves when it runs to the end (no copy-based
+      // comparison then: the script has already run).
+      await buildLegacyDatabase(template, FINISHED ? { size, extraSql: [...ORPHAN_CHILDREN_AWAY, ...oldScriptToTheEnd()] } : { size });
       const buildMs = performance.now() - built;
       process.stderr.write(`${name}: built in ${Math.round(buildMs)} ms\n`);
       const entry: (typeof results)[string] = { ours: [], copy: [], buildMs };
       for (let round = 0; round < REPEAT; round += 1) {
         const ours = await cloneDatabase(template, `u_${randomUUID().slice(0, 8)}`);
-        const copy = await cloneDatabase(template, `c_${randomUUID().slice(0, 8)}`);
+        const copy = FINISHED ? null : await cloneDatabase(template, `c_${randomUUID().slice(0, 8)}`);
         if (round === 0) {
           const handle = await connect({ engine: 'postgres', databaseUrl: ours, poolSize: 1 });
           entry.backupMs = (await backupDatabase(handle, { databaseUrl: ours, file: `/tmp/eduzen-bench-${name}.sql` })).ms;
           await handle.close();
         }
         entry.ours.push(await upgradeOnce(ours));
-        entry.copy.push(await runCopyMigration(copy));
-        process.stderr.write(`${name} round ${round + 1}: ours ${JSON.stringify(entry.ours.at(-1), (_k, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))} copy ${Math.round(entry.copy.at(-1)!.lockedMs)} ms locked of ${Math.round(entry.copy.at(-1)!.totalMs)} ms\n`);
+        if (copy) entry.copy.push(await runCopyMigration(copy));
+        const copied = entry.copy.at(-1);
+        const copyLine = copy && copied ? ` copy ${Math.round(copied.lockedMs)} ms locked of ${Math.round(copied.totalMs)} ms` : '';
+        process.stderr.write(`${name} round ${round + 1}: ours ${JSON.stringify(entry.ours.at(-1), (_k, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))}${copyLine}\n`);
       }
       results[name] = entry;
     }
@@ -126,9 +132,11 @@ async function main(): Promise<void> {
   row('longest exclusive lock (any phase)', (name) => fmt(med(name, 'longestLock')));
   row('all exclusive locks together', (name) => fmt(med(name, 'exclusiveTotal')));
   const copyMed = (name: string, key: keyof CopyTiming) => median(results[name]!.copy.map((copy) => copy[key]));
-  row("copy-based migration, the guide's script (total)", (name) => fmt(copyMed(name, 'totalMs')));
-  row('copy-based migration, under exclusive lock', (name) => fmt(copyMed(name, 'lockedMs')));
-  row('exclusive-lock time, copy ÷ ours', (name) => `${(copyMed(name, 'lockedMs') / med(name, 'exclusiveTotal')).toFixed(1)}×`);
+  if (!FINISHED) {
+    row("copy-based migration, the guide's script (total)", (name) => fmt(copyMed(name, 'totalMs')));
+    row('copy-based migration, under exclusive lock', (name) => fmt(copyMed(name, 'lockedMs')));
+    row('exclusive-lock time, copy ÷ ours', (name) => `${(copyMed(name, 'lockedMs') / med(name, 'exclusiveTotal')).toFixed(1)}×`);
+  }
   row('**total upgrade**', (name) => `**${fmt(med(name, 'total'))}**`);
   row('CPU time during the upgrade (both cores together)', (name) => fmt(med(name, 'totalCpu')));
   for (const phase of ['preflight', 'prepare', 'repair', 'remedies', 'snapshot', 'catalogue', 'backfill', 'indexes', 'retire', 'attach', 'validate', 'functions', 'finalize', 'migrate']) {
