@@ -2,8 +2,10 @@
  * A readable, sortable table. Columns name their sort key when the API can sort by them;
  * clicking a header toggles asc/desc (aria-sort tells assistive technology).
  */
+import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useI18n } from '../lib/i18n';
+import { QueryState } from './States';
 
 export type Column<Row> = {
   key: string;
@@ -89,5 +91,24 @@ export function Pagination({ page, pageSize, total, onPage }: { page: number; pa
         <button type="button" className="btn btn-small" disabled={page >= last} onClick={() => onPage(page + 1)} aria-label={t('pagination.next')}>›</button>
       </div>
     </nav>
+  );
+}
+
+/** One page of a list as the API returns it. */
+export type ListPage<Row> = { items: Row[]; page: number; page_size: number; total: number };
+
+/** A paged list: the query's loading and error states, its rows (rendered by `children`), then the pages. */
+export function PagedList<Row>({ query, onPage, children }: {
+  query: UseQueryResult<ListPage<Row>>;
+  onPage: (page: number) => void;
+  children: (rows: Row[]) => ReactNode;
+}) {
+  return (
+    <QueryState query={query} retry>{(list) => (
+      <>
+        {children(list.items)}
+        <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={onPage} />
+      </>
+    )}</QueryState>
   );
 }

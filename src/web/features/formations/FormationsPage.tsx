@@ -2,13 +2,12 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Formation } from '../../../features/formations/formation.schemas';
 import { Badge } from '../../components/Badge';
-import { type Column, DataTable, Pagination } from '../../components/DataTable';
+import { type Column, DataTable, PagedList } from '../../components/DataTable';
 import { DeleteDialog } from '../../components/Dialog';
 import { SelectField } from '../../components/Field';
-import { FilterBar } from '../../components/FilterBar';
+import { ActiveFilter, FilterBar } from '../../components/FilterBar';
 import { PageHeader } from '../../components/PageHeader';
 import { SearchInput } from '../../components/SearchInput';
-import { QueryState } from '../../components/States';
 import { useI18n } from '../../lib/i18n';
 import { useFormat } from '../../lib/organization';
 import { useUrlState } from '../../lib/url-state';
@@ -73,25 +72,18 @@ export function FormationsPage() {
           {(programs.data ?? []).map((program) => <option key={program.id} value={program.id}>{program.name}</option>)}
         </SelectField>
         <SearchInput label={t('common.category')} value={values.category} onChange={(category) => update({ category })} />
-        <SelectField label={t('common.status')} value={values.is_active} onChange={(event) => update({ is_active: event.target.value })}>
-          <option value="">{t('common.all')}</option>
-          <option value="true">{t('common.active')}</option>
-          <option value="false">{t('common.inactive')}</option>
-        </SelectField>
+        <ActiveFilter value={values.is_active} onChange={(is_active) => update({ is_active })} />
       </FilterBar>
-      <QueryState query={formations} retry>{(list) => (
-        <>
-          <DataTable
-            caption={t('formations.title')}
-            columns={columns}
-            rows={list.items}
-            rowKey={(formation) => formation.id}
-            {...sorting}
-            empty={t('formations.empty')}
-          />
-          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={showPage} />
-        </>
-      )}</QueryState>
+      <PagedList query={formations} onPage={showPage}>{(rows) => (
+        <DataTable
+          caption={t('formations.title')}
+          columns={columns}
+          rows={rows}
+          rowKey={(formation) => formation.id}
+          {...sorting}
+          empty={t('formations.empty')}
+        />
+      )}</PagedList>
       {deleting && (
         <DeleteDialog
           title={t('formations.delete_title')}

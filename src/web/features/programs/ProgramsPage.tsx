@@ -2,13 +2,11 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Program } from '../../../features/programs/program.schemas';
 import { Badge } from '../../components/Badge';
-import { type Column, DataTable, Pagination } from '../../components/DataTable';
+import { type Column, DataTable, PagedList } from '../../components/DataTable';
 import { DeleteDialog } from '../../components/Dialog';
-import { SelectField } from '../../components/Field';
-import { FilterBar } from '../../components/FilterBar';
+import { ActiveFilter, FilterBar } from '../../components/FilterBar';
 import { PageHeader } from '../../components/PageHeader';
 import { SearchInput } from '../../components/SearchInput';
-import { QueryState } from '../../components/States';
 import { useI18n } from '../../lib/i18n';
 import { useUrlState } from '../../lib/url-state';
 import { useCanWrite } from '../auth/permissions';
@@ -56,25 +54,18 @@ export function ProgramsPage() {
       />
       <FilterBar label={t('common.filters')} onReset={reset} active={Boolean(values.q || values.is_active)}>
         <SearchInput label={t('programs.search')} value={values.q} onChange={(q) => update({ q })} />
-        <SelectField label={t('common.status')} value={values.is_active} onChange={(event) => update({ is_active: event.target.value })}>
-          <option value="">{t('common.all')}</option>
-          <option value="true">{t('common.active')}</option>
-          <option value="false">{t('common.inactive')}</option>
-        </SelectField>
+        <ActiveFilter value={values.is_active} onChange={(is_active) => update({ is_active })} />
       </FilterBar>
-      <QueryState query={programs} retry>{(list) => (
-        <>
-          <DataTable
-            caption={t('programs.title')}
-            columns={columns}
-            rows={list.items}
-            rowKey={(program) => program.id}
-            {...sorting}
-            empty={t('programs.empty')}
-          />
-          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={showPage} />
-        </>
-      )}</QueryState>
+      <PagedList query={programs} onPage={showPage}>{(rows) => (
+        <DataTable
+          caption={t('programs.title')}
+          columns={columns}
+          rows={rows}
+          rowKey={(program) => program.id}
+          {...sorting}
+          empty={t('programs.empty')}
+        />
+      )}</PagedList>
       {editing && <ProgramFormDialog program={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
       {deleting && (
         <DeleteDialog

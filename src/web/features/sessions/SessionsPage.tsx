@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { SESSION_STATUSES } from '../../../features/sessions/session.schemas';
-import { Pagination } from '../../components/DataTable';
+import { PagedList } from '../../components/DataTable';
 import { SelectField, TextField } from '../../components/Field';
 import { FilterBar } from '../../components/FilterBar';
 import { PageHeader } from '../../components/PageHeader';
 import { SearchInput } from '../../components/SearchInput';
-import { QueryState } from '../../components/States';
 import { useI18n } from '../../lib/i18n';
 import { useUrlState } from '../../lib/url-state';
 import { useCanWrite, useRole } from '../auth/permissions';
@@ -58,15 +57,12 @@ export function SessionsPage() {
         <TextField label={t('common.from')} type="date" value={values.from} onChange={(event) => update({ from: event.target.value })} />
         <TextField label={t('common.to')} type="date" value={values.to} onChange={(event) => update({ to: event.target.value })} />
       </FilterBar>
-      <QueryState query={sessions} retry>{(list) => (
-        <>
-          <SessionsTable
-            sessions={list.items}
-            {...sorting}
-          />
-          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={showPage} />
-        </>
-      )}</QueryState>
+      <PagedList query={sessions} onPage={showPage}>{(rows) => (
+        <SessionsTable
+          sessions={rows}
+          {...sorting}
+        />
+      )}</PagedList>
       {creating && <SessionFormDialog onClose={() => setCreating(false)} onSaved={(session) => navigate(`/dashboard/sessions/${session.id}`)} />}
     </>
   );

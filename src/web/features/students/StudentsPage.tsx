@@ -1,13 +1,12 @@
 import { useState } from 'react';
 import { STUDENT_STATUSES, type Student } from '../../../features/students/student.schemas';
 import { Badge } from '../../components/Badge';
-import { type Column, DataTable, Pagination } from '../../components/DataTable';
+import { type Column, DataTable, PagedList } from '../../components/DataTable';
 import { ConfirmDialog } from '../../components/Dialog';
 import { SelectField } from '../../components/Field';
 import { FilterBar } from '../../components/FilterBar';
 import { PageHeader } from '../../components/PageHeader';
 import { SearchInput } from '../../components/SearchInput';
-import { QueryState } from '../../components/States';
 import { useToast } from '../../components/Toast';
 import { ApiError } from '../../lib/api';
 import { describeError } from '../../lib/errors';
@@ -76,19 +75,16 @@ export function StudentsPage() {
           {STUDENT_STATUSES.map((status) => <option key={status} value={status}>{t(`students.status.${status}`)}</option>)}
         </SelectField>
       </FilterBar>
-      <QueryState query={students} retry>{(list) => (
-        <>
-          <DataTable
-            caption={t('students.title')}
-            columns={columns}
-            rows={list.items}
-            rowKey={(student) => student.id}
-            {...sorting}
-            empty={t('students.empty')}
-          />
-          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={showPage} />
-        </>
-      )}</QueryState>
+      <PagedList query={students} onPage={showPage}>{(rows) => (
+        <DataTable
+          caption={t('students.title')}
+          columns={columns}
+          rows={rows}
+          rowKey={(student) => student.id}
+          {...sorting}
+          empty={t('students.empty')}
+        />
+      )}</PagedList>
       {editing && <StudentFormDialog student={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
       {importing && <ImportDialog onClose={() => setImporting(false)} />}
       {deleting && (

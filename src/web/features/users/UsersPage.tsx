@@ -1,13 +1,12 @@
 import { type FormEvent, useState } from 'react';
 import { type StaffUser, USER_ROLES, createUserBody, updateUserBody } from '../../../features/users/user.schemas';
 import { Badge } from '../../components/Badge';
-import { type Column, DataTable, Pagination } from '../../components/DataTable';
+import { type Column, DataTable, PagedList } from '../../components/DataTable';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { FormAlert, SelectField, TextField } from '../../components/Field';
-import { FilterBar } from '../../components/FilterBar';
+import { ActiveFilter, FilterBar } from '../../components/FilterBar';
 import { PageHeader } from '../../components/PageHeader';
 import { SearchInput } from '../../components/SearchInput';
-import { QueryState } from '../../components/States';
 import { useToast } from '../../components/Toast';
 import { ApiError, type FieldErrors } from '../../lib/api';
 import { describeError } from '../../lib/errors';
@@ -56,18 +55,11 @@ export function UsersPage() {
           <option value="">{t('common.all')}</option>
           {USER_ROLES.map((role) => <option key={role} value={role}>{t(`role.${role}`)}</option>)}
         </SelectField>
-        <SelectField label={t('common.status')} value={values.is_active} onChange={(event) => update({ is_active: event.target.value })}>
-          <option value="">{t('common.all')}</option>
-          <option value="true">{t('common.active')}</option>
-          <option value="false">{t('common.inactive')}</option>
-        </SelectField>
+        <ActiveFilter value={values.is_active} onChange={(is_active) => update({ is_active })} />
       </FilterBar>
-      <QueryState query={users} retry>{(list) => (
-        <>
-          <DataTable caption={t('users.title')} columns={columns} rows={list.items} rowKey={(user) => user.id} {...sorting} empty={t('users.empty')} />
-          <Pagination page={list.page} pageSize={list.page_size} total={list.total} onPage={showPage} />
-        </>
-      )}</QueryState>
+      <PagedList query={users} onPage={showPage}>{(rows) => (
+        <DataTable caption={t('users.title')} columns={columns} rows={rows} rowKey={(user) => user.id} {...sorting} empty={t('users.empty')} />
+      )}</PagedList>
       {editing && <UserFormDialog user={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
       {deactivating && (
         <ConfirmDialog
