@@ -2,9 +2,10 @@
  * A modal dialog on the native <dialog> element: focus moves in and is trapped, Escape closes,
  * focus returns to the opener. Render it only while open.
  */
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useId, useRef } from 'react';
 import { describeError } from '../lib/errors';
 import { useI18n } from '../lib/i18n';
+import { FormAlert } from './Field';
 import { useToast } from './Toast';
 
 export function Dialog({ title, onClose, children, footer, size = 'medium' }: {
@@ -111,5 +112,37 @@ export function DeleteDialog({ title, body, pending, onDelete, onDeleted, onClos
         },
       })}
     />
+  );
+}
+
+/** A dialog holding one form: its alert on top, Cancel and Save (busy while `pending`) below. */
+export function FormDialog({ title, onClose, onSubmit, pending, alert, size, children }: {
+  title: string;
+  onClose: () => void;
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+  pending: boolean;
+  alert?: string | null;
+  size?: 'small' | 'medium' | 'large';
+  children: ReactNode;
+}) {
+  const { t } = useI18n();
+  const formId = useId();
+  return (
+    <Dialog
+      title={title}
+      onClose={onClose}
+      size={size}
+      footer={(
+        <>
+          <button type="button" className="btn" onClick={onClose}>{t('common.cancel')}</button>
+          <button type="submit" form={formId} className="btn btn-primary" disabled={pending}>{pending ? t('common.saving') : t('common.save')}</button>
+        </>
+      )}
+    >
+      <form id={formId} className="form" onSubmit={onSubmit} noValidate>
+        <FormAlert message={alert} />
+        {children}
+      </form>
+    </Dialog>
   );
 }

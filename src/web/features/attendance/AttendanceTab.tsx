@@ -5,8 +5,8 @@
  */
 import { type FormEvent, useState } from 'react';
 import { ATTENDANCE_STATUSES, type AttendanceGrid, type AttendanceStatus, attendanceEntry } from '../../../features/attendance/attendance.schemas';
-import { Dialog } from '../../components/Dialog';
-import { FormAlert, SelectField, TextAreaField, TextField } from '../../components/Field';
+import { FormDialog } from '../../components/Dialog';
+import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { Empty, ErrorState, Loading } from '../../components/States';
 import { useToast } from '../../components/Toast';
 import { ApiError, type FieldErrors } from '../../lib/api';
@@ -208,7 +208,6 @@ function CellDialog({ student, cell, slotName, pending, onClose, onSave }: {
   const [fields, setFields] = useState<FieldErrors>({});
   // null: "not marked", which takes an existing mark away.
   const [status, setStatus] = useState<AttendanceStatus | null>(cell.status ?? 'present');
-  const formId = 'attendance-cell-form';
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -230,34 +229,28 @@ function CellDialog({ student, cell, slotName, pending, onClose, onSave }: {
   }
 
   return (
-    <Dialog
+    <FormDialog
       title={t('attendance.details_title', { student: studentName(student) })}
       onClose={onClose}
       size="small"
-      footer={(
-        <>
-          <button type="button" className="btn" onClick={onClose}>{t('common.cancel')}</button>
-          <button type="submit" form={formId} className="btn btn-primary" disabled={pending}>{t('common.save')}</button>
-        </>
-      )}
+      onSubmit={submit}
+      pending={pending}
+      alert={fields.status && !fields.late_minutes ? fields.status : null}
     >
-      <form id={formId} className="form" onSubmit={submit} noValidate>
-        <p className="muted">{format.date(cell.date, 'long')} · {slotName(cell.slot)}</p>
-        <FormAlert message={fields.status && !fields.late_minutes ? fields.status : null} />
-        <SelectField
-          label={t('attendance.status')}
-          value={status ?? ''}
-          onChange={(event) => setStatus(event.target.value === '' ? null : (event.target.value as AttendanceStatus))}
-          error={fields.status}
-        >
-          {ATTENDANCE_STATUSES.map((value) => <option key={value} value={value}>{t(`attendance.status.${value}`)}</option>)}
-          {cell.status !== null && <option value="">{t('attendance.status.unmarked')}</option>}
-        </SelectField>
-        {status === 'late' && (
-          <TextField label={t('attendance.late_minutes')} name="late_minutes" inputMode="numeric" defaultValue={cell.late_minutes ?? ''} error={fields.late_minutes} />
-        )}
-        {status !== null && <TextAreaField label={t('attendance.notes')} name="notes" defaultValue={cell.notes ?? ''} error={fields.notes} />}
-      </form>
-    </Dialog>
+      <p className="muted">{format.date(cell.date, 'long')} · {slotName(cell.slot)}</p>
+      <SelectField
+        label={t('attendance.status')}
+        value={status ?? ''}
+        onChange={(event) => setStatus(event.target.value === '' ? null : (event.target.value as AttendanceStatus))}
+        error={fields.status}
+      >
+        {ATTENDANCE_STATUSES.map((value) => <option key={value} value={value}>{t(`attendance.status.${value}`)}</option>)}
+        {cell.status !== null && <option value="">{t('attendance.status.unmarked')}</option>}
+      </SelectField>
+      {status === 'late' && (
+        <TextField label={t('attendance.late_minutes')} name="late_minutes" inputMode="numeric" defaultValue={cell.late_minutes ?? ''} error={fields.late_minutes} />
+      )}
+      {status !== null && <TextAreaField label={t('attendance.notes')} name="notes" defaultValue={cell.notes ?? ''} error={fields.notes} />}
+    </FormDialog>
   );
 }

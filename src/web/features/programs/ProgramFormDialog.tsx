@@ -1,7 +1,7 @@
 import type { FormEvent } from 'react';
 import { type Program, createProgramBody, updateProgramBody } from '../../../features/programs/program.schemas';
-import { Dialog } from '../../components/Dialog';
-import { CheckboxField, FormAlert, TextAreaField, TextField } from '../../components/Field';
+import { FormDialog } from '../../components/Dialog';
+import { CheckboxField, TextAreaField, TextField } from '../../components/Field';
 import { useToast } from '../../components/Toast';
 import { useI18n } from '../../lib/i18n';
 import { useFormErrors } from '../../lib/validation';
@@ -12,7 +12,6 @@ export function ProgramFormDialog({ program, onClose }: { program?: Program; onC
   const toast = useToast();
   const save = useSaveProgram();
   const { fields, alert, check, showError } = useFormErrors();
-  const formId = 'program-form';
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -36,26 +35,20 @@ export function ProgramFormDialog({ program, onClose }: { program?: Program; onC
   }
 
   return (
-    <Dialog
+    <FormDialog
       title={program ? t('programs.edit') : t('programs.new')}
       onClose={onClose}
-      footer={(
-        <>
-          <button type="button" className="btn" onClick={onClose}>{t('common.cancel')}</button>
-          <button type="submit" form={formId} className="btn btn-primary" disabled={save.isPending}>{save.isPending ? t('common.saving') : t('common.save')}</button>
-        </>
-      )}
+      onSubmit={submit}
+      pending={save.isPending}
+      alert={alert}
     >
-      <form id={formId} className="form" onSubmit={submit} noValidate>
-        <FormAlert message={alert} />
-        <div className="form-grid">
-          <TextField label={t('common.code')} name="code" required defaultValue={program?.code} error={fields.code} autoFocus />
-          <TextField label={t('common.category')} name="category" defaultValue={program?.category ?? ''} error={fields.category} />
-          <TextField className="span-2" label={t('common.name')} name="name" required defaultValue={program?.name} error={fields.name} />
-          <TextAreaField className="span-2" label={t('common.description')} name="description" defaultValue={program?.description ?? ''} error={fields.description} />
-          <CheckboxField label={t('common.active')} name="is_active" defaultChecked={program?.is_active ?? true} error={fields.is_active} />
-        </div>
-      </form>
-    </Dialog>
+      <div className="form-grid">
+        <TextField label={t('common.code')} name="code" required defaultValue={program?.code} error={fields.code} autoFocus />
+        <TextField label={t('common.category')} name="category" defaultValue={program?.category ?? ''} error={fields.category} />
+        <TextField className="span-2" label={t('common.name')} name="name" required defaultValue={program?.name} error={fields.name} />
+        <TextAreaField className="span-2" label={t('common.description')} name="description" defaultValue={program?.description ?? ''} error={fields.description} />
+        <CheckboxField label={t('common.active')} name="is_active" defaultChecked={program?.is_active ?? true} error={fields.is_active} />
+      </div>
+    </FormDialog>
   );
 }

@@ -1,7 +1,7 @@
 import type { FormEvent } from 'react';
 import { SESSION_STATUSES, type Session, createSessionBody, updateSessionBody } from '../../../features/sessions/session.schemas';
-import { Dialog } from '../../components/Dialog';
-import { FormAlert, SelectField, TextField } from '../../components/Field';
+import { FormDialog } from '../../components/Dialog';
+import { SelectField, TextField } from '../../components/Field';
 import { useToast } from '../../components/Toast';
 import { useI18n } from '../../lib/i18n';
 import { numberOrNull, textOrNull, useFormErrors } from '../../lib/validation';
@@ -39,7 +39,6 @@ export function SessionFormDialog({ session, defaultFormationId, onClose, onSave
   const trainers = useTrainerOptions();
   const save = useSaveSession();
   const { fields, alert, check, showError } = useFormErrors();
-  const formId = 'session-form';
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -56,42 +55,36 @@ export function SessionFormDialog({ session, defaultFormationId, onClose, onSave
   }
 
   return (
-    <Dialog
+    <FormDialog
       title={session ? t('sessions.edit') : t('sessions.new')}
       onClose={onClose}
       size="large"
-      footer={(
-        <>
-          <button type="button" className="btn" onClick={onClose}>{t('common.cancel')}</button>
-          <button type="submit" form={formId} className="btn btn-primary" disabled={save.isPending}>{save.isPending ? t('common.saving') : t('common.save')}</button>
-        </>
-      )}
+      onSubmit={submit}
+      pending={save.isPending}
+      alert={alert}
     >
-      <form id={formId} className="form" onSubmit={submit} noValidate>
-        <FormAlert message={alert} />
-        <div className="form-grid">
-          <SelectField key={formations.data ? 'formation-loaded' : 'formation-loading'} label={t('sessions.formation')} name="formation_id" required defaultValue={session?.formation_id ?? defaultFormationId ?? ''} error={fields.formation_id}>
-            <option value="">—</option>
-            {(formations.data ?? []).map((formation) => <option key={formation.id} value={formation.id}>{formation.name} ({formation.code})</option>)}
-          </SelectField>
-          <TextField label={t('common.name')} name="name" required defaultValue={session?.name} error={fields.name} />
-          <TextField label={t('sessions.start_date')} name="start_date" type="date" required defaultValue={session?.start_date} error={fields.start_date} />
-          <TextField label={t('sessions.end_date')} name="end_date" type="date" required defaultValue={session?.end_date} error={fields.end_date} />
-          <TextField label={t('sessions.start_time')} name="start_time" type="time" defaultValue={session?.start_time.slice(0, 5) ?? '09:00'} error={fields.start_time} />
-          <TextField label={t('sessions.am_end_time')} name="am_end_time" type="time" defaultValue={session?.am_end_time.slice(0, 5) ?? '12:30'} error={fields.am_end_time} />
-          <TextField label={t('sessions.pm_start_time')} name="pm_start_time" type="time" defaultValue={session?.pm_start_time.slice(0, 5) ?? '13:30'} error={fields.pm_start_time} />
-          <TextField label={t('sessions.end_time')} name="end_time" type="time" defaultValue={session?.end_time.slice(0, 5) ?? '17:00'} error={fields.end_time} />
-          <SelectField key={trainers.data ? 'trainer-loaded' : 'trainer-loading'} label={t('sessions.teacher')} name="teacher_id" defaultValue={session?.teacher_id ?? ''} error={fields.teacher_id}>
-            <option value="">{t('sessions.no_teacher')}</option>
-            {(trainers.data ?? []).map((trainer) => <option key={trainer.id} value={trainer.id}>{trainer.full_name ?? trainer.email}</option>)}
-          </SelectField>
-          <TextField label={t('sessions.location')} name="location" defaultValue={session?.location ?? ''} error={fields.location} />
-          <TextField label={t('sessions.capacity_max')} name="capacity_max" inputMode="numeric" defaultValue={session?.capacity_max ?? ''} error={fields.capacity_max} hint={t('sessions.unlimited')} />
-          <SelectField label={t('common.status')} name="status" defaultValue={session?.status ?? 'planned'} error={fields.status}>
-            {SESSION_STATUSES.map((status) => <option key={status} value={status}>{t(`sessions.status.${status}`)}</option>)}
-          </SelectField>
-        </div>
-      </form>
-    </Dialog>
+      <div className="form-grid">
+        <SelectField key={formations.data ? 'formation-loaded' : 'formation-loading'} label={t('sessions.formation')} name="formation_id" required defaultValue={session?.formation_id ?? defaultFormationId ?? ''} error={fields.formation_id}>
+          <option value="">—</option>
+          {(formations.data ?? []).map((formation) => <option key={formation.id} value={formation.id}>{formation.name} ({formation.code})</option>)}
+        </SelectField>
+        <TextField label={t('common.name')} name="name" required defaultValue={session?.name} error={fields.name} />
+        <TextField label={t('sessions.start_date')} name="start_date" type="date" required defaultValue={session?.start_date} error={fields.start_date} />
+        <TextField label={t('sessions.end_date')} name="end_date" type="date" required defaultValue={session?.end_date} error={fields.end_date} />
+        <TextField label={t('sessions.start_time')} name="start_time" type="time" defaultValue={session?.start_time.slice(0, 5) ?? '09:00'} error={fields.start_time} />
+        <TextField label={t('sessions.am_end_time')} name="am_end_time" type="time" defaultValue={session?.am_end_time.slice(0, 5) ?? '12:30'} error={fields.am_end_time} />
+        <TextField label={t('sessions.pm_start_time')} name="pm_start_time" type="time" defaultValue={session?.pm_start_time.slice(0, 5) ?? '13:30'} error={fields.pm_start_time} />
+        <TextField label={t('sessions.end_time')} name="end_time" type="time" defaultValue={session?.end_time.slice(0, 5) ?? '17:00'} error={fields.end_time} />
+        <SelectField key={trainers.data ? 'trainer-loaded' : 'trainer-loading'} label={t('sessions.teacher')} name="teacher_id" defaultValue={session?.teacher_id ?? ''} error={fields.teacher_id}>
+          <option value="">{t('sessions.no_teacher')}</option>
+          {(trainers.data ?? []).map((trainer) => <option key={trainer.id} value={trainer.id}>{trainer.full_name ?? trainer.email}</option>)}
+        </SelectField>
+        <TextField label={t('sessions.location')} name="location" defaultValue={session?.location ?? ''} error={fields.location} />
+        <TextField label={t('sessions.capacity_max')} name="capacity_max" inputMode="numeric" defaultValue={session?.capacity_max ?? ''} error={fields.capacity_max} hint={t('sessions.unlimited')} />
+        <SelectField label={t('common.status')} name="status" defaultValue={session?.status ?? 'planned'} error={fields.status}>
+          {SESSION_STATUSES.map((status) => <option key={status} value={status}>{t(`sessions.status.${status}`)}</option>)}
+        </SelectField>
+      </div>
+    </FormDialog>
   );
 }

@@ -1,7 +1,7 @@
 import type { FormEvent } from 'react';
 import { STUDENT_STATUSES, type Student, createStudentBody, updateStudentBody } from '../../../features/students/student.schemas';
-import { Dialog } from '../../components/Dialog';
-import { FormAlert, SelectField, TextAreaField, TextField } from '../../components/Field';
+import { FormDialog } from '../../components/Dialog';
+import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { useToast } from '../../components/Toast';
 import { useI18n } from '../../lib/i18n';
 import { textOrNull, useFormErrors } from '../../lib/validation';
@@ -12,7 +12,6 @@ export function StudentFormDialog({ student, onClose }: { student?: Student; onC
   const toast = useToast();
   const save = useSaveStudent();
   const { fields, alert, check, showError } = useFormErrors();
-  const formId = 'student-form';
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -41,33 +40,27 @@ export function StudentFormDialog({ student, onClose }: { student?: Student; onC
   }
 
   return (
-    <Dialog
+    <FormDialog
       title={student ? t('students.edit') : t('students.new')}
       onClose={onClose}
       size="large"
-      footer={(
-        <>
-          <button type="button" className="btn" onClick={onClose}>{t('common.cancel')}</button>
-          <button type="submit" form={formId} className="btn btn-primary" disabled={save.isPending}>{save.isPending ? t('common.saving') : t('common.save')}</button>
-        </>
-      )}
+      onSubmit={submit}
+      pending={save.isPending}
+      alert={alert}
     >
-      <form id={formId} className="form" onSubmit={submit} noValidate>
-        <FormAlert message={alert} />
-        <div className="form-grid">
-          <TextField label={t('students.first_name')} name="first_name" required defaultValue={student?.first_name} error={fields.first_name} autoFocus />
-          <TextField label={t('students.last_name')} name="last_name" required defaultValue={student?.last_name} error={fields.last_name} />
-          <TextField label={t('students.email')} name="email" type="email" defaultValue={student?.email ?? ''} error={fields.email} />
-          <TextField label={t('students.phone')} name="phone" type="tel" defaultValue={student?.phone ?? ''} error={fields.phone} />
-          <TextField label={t('students.date_of_birth')} name="date_of_birth" type="date" defaultValue={student?.date_of_birth ?? ''} error={fields.date_of_birth} />
-          <TextField label={t('students.employer')} name="employer" defaultValue={student?.employer ?? ''} error={fields.employer} />
-          <TextField label={t('students.number')} name="student_number" defaultValue={student?.student_number ?? ''} error={fields.student_number} />
-          <SelectField label={t('common.status')} name="status" defaultValue={student?.status ?? 'active'} error={fields.status}>
-            {STUDENT_STATUSES.map((status) => <option key={status} value={status}>{t(`students.status.${status}`)}</option>)}
-          </SelectField>
-          <TextAreaField className="span-2" label={t('students.notes')} name="notes" defaultValue={student?.notes ?? ''} error={fields.notes} />
-        </div>
-      </form>
-    </Dialog>
+      <div className="form-grid">
+        <TextField label={t('students.first_name')} name="first_name" required defaultValue={student?.first_name} error={fields.first_name} autoFocus />
+        <TextField label={t('students.last_name')} name="last_name" required defaultValue={student?.last_name} error={fields.last_name} />
+        <TextField label={t('students.email')} name="email" type="email" defaultValue={student?.email ?? ''} error={fields.email} />
+        <TextField label={t('students.phone')} name="phone" type="tel" defaultValue={student?.phone ?? ''} error={fields.phone} />
+        <TextField label={t('students.date_of_birth')} name="date_of_birth" type="date" defaultValue={student?.date_of_birth ?? ''} error={fields.date_of_birth} />
+        <TextField label={t('students.employer')} name="employer" defaultValue={student?.employer ?? ''} error={fields.employer} />
+        <TextField label={t('students.number')} name="student_number" defaultValue={student?.student_number ?? ''} error={fields.student_number} />
+        <SelectField label={t('common.status')} name="status" defaultValue={student?.status ?? 'active'} error={fields.status}>
+          {STUDENT_STATUSES.map((status) => <option key={status} value={status}>{t(`students.status.${status}`)}</option>)}
+        </SelectField>
+        <TextAreaField className="span-2" label={t('students.notes')} name="notes" defaultValue={student?.notes ?? ''} error={fields.notes} />
+      </div>
+    </FormDialog>
   );
 }
