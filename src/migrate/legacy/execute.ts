@@ -399,15 +399,14 @@ async function takeSnapshot(db: AnyDb, statements: string[], options: ExecuteOpt
  * paused nothing, or was done by an EDUZEN that did not pause it.
  */
 export async function resumeAutovacuum(db: AnyDb, options: Pick<ExecuteOptions, 'lockTimeoutMs' | 'retries' | 'log'>): Promise<void> {
+  const present = await sql<{ present: boolean }>`select to_regclass('eduzen_upgrade.autovacuum_paused') is not null as present`.execute(db);
+  if (!present.rows[0]?.present) return;
   // Tables dropped since they were paused (the old script's partial copies) are only forgotten.
-  const paused = await sql<{ rows: number; tables: string[] | null }>`
-    select case when to_regclass('eduzen_upgrade.autovacuum_paused') is not null
-      then (select count(*)::int from eduzen_upgrade.autovacuum_paused) else 0 end as rows,
-    case when to_regclass('eduzen_upgrade.autovacuum_paused') is not null
-      then (select array_agg(c.relname::text order by c.relname) from eduzen_upgrade.autovacuum_paused p
-        join pg_class c on c.oid = p.relid) end as tables`.execute(db);
-  if (Number(paused.rows[0]?.rows ?? 0) === 0) return;
-  const tables = paused.rows[0]?.tables ?? [];
+  const paused = await sql<{ name: string | null }>`
+    select c.relname::text as name from eduzen_upgrade.autovacuum_paused p left join pg_class c on c.oid = p.relid
+    order by 1`.execute(db);
+  if (paused.rows.length === 0) return;
+  const tables = paused.rows.flatMap((row) => (row.name ? [row.name] : []));
   await withLockRetries(options, 'resume autovacuum', () =>
     db.transaction().execute(async (trx: Transaction<unknown>) => {
       await sql.raw(`set local lock_timeout = '${options.lockTimeoutMs}ms'; ${RESUME_AUTOVACUUM_SQL}`).execute(trx);
