@@ -38,7 +38,7 @@ export interface Attendance {
   organization_id: string;
   recorded_by: string | null;
   session_id: string | null;
-  slot: Generated<string>;
+  slot_id: string | null;
   status: string;
   student_id: string;
   updated_at: Generated<Timestamp>;
@@ -136,12 +136,18 @@ export interface Grades {
 }
 
 export interface Organizations {
+  afternoon_end: Generated<string>;
+  afternoon_start: Generated<string>;
   code: string;
   country: Generated<string>;
   created_at: Generated<Timestamp>;
   currency: Generated<string>;
+  evening_end: Generated<string>;
+  evening_start: Generated<string>;
   id: Generated<string>;
   language: Generated<string>;
+  morning_end: Generated<string>;
+  morning_start: Generated<string>;
   name: string;
   timezone: Generated<string>;
   updated_at: Generated<Timestamp>;
@@ -168,22 +174,43 @@ export interface RevokedSessions {
 }
 
 export interface Sessions {
-  am_end_time: Generated<string>;
   capacity_max: number | null;
   created_at: Generated<Timestamp>;
   end_date: string;
-  end_time: Generated<string>;
   formation_id: string;
   id: Generated<string>;
   location: string | null;
   name: string;
   organization_id: string;
-  pm_start_time: Generated<string>;
   start_date: string;
-  start_time: Generated<string>;
   status: Generated<string>;
   teacher_id: string | null;
   updated_at: Generated<Timestamp>;
+}
+
+export interface SessionSlots {
+  cancellation_reason: string | null;
+  created_at: Generated<Timestamp>;
+  date: string;
+  end_time: string;
+  id: Generated<string>;
+  location: string | null;
+  module_title: string | null;
+  organization_id: string;
+  part_of_day: string;
+  session_id: string;
+  start_time: string;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  virtual_room_url: string | null;
+}
+
+export interface SessionSlotTrainers {
+  created_at: Generated<Timestamp>;
+  organization_id: string;
+  role: Generated<string>;
+  slot_id: string;
+  user_id: string;
 }
 
 export interface Students {
@@ -223,6 +250,8 @@ export interface DB {
   organizations: Organizations;
   programs: Programs;
   revoked_sessions: RevokedSessions;
+  session_slot_trainers: SessionSlotTrainers;
+  session_slots: SessionSlots;
   sessions: Sessions;
   students: Students;
   users: Users;

@@ -1,7 +1,8 @@
 /**
  * The demo training centre: 3 programmes, 8 formations, 20 sessions spread over past, current
  * and future dates, 60 students, enrollments (some sessions full, with a waiting list),
- * attendance for the half-days already held and grades for finished sessions.
+ * a schedule of slots per session (most full days, one evening course, one morning-only),
+ * attendance for the slots already held and grades for finished sessions.
  *
  * Idempotent: it does nothing when the demo organisation exists. Deterministic: the same date
  * gives the same data (a seeded generator, dates relative to today).
@@ -10,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { findOrganizationByCode, insertOrganization } from '../features/organizations/organization.repository';
-import { sessionHalfDays } from '../shared/session-days';
+import { DEFAULT_DAY_HOURS, type DayPart, dayPart, defaultPattern, generateSlots } from '../shared/slots';
 import { createStaffAccount } from '../features/users/staff-account';
 import {
   DEMO_ADMIN_EMAIL, DEMO_FORMATIONS, DEMO_LOCATIONS, DEMO_ORGANIZATION, DEMO_PROGRAMS, DEMO_STAFF,
@@ -95,6 +96,24 @@ export async function seedDemo(
     });
     const sessions = await trx.insertInto('sessions').values(sessionValues).returningAll().execute();
 
+    log('demo: slots');
+    // Most sessions run full days; one is an evening course, one is morning-only.
+    const dayParts = (index: number): DayPart[] => {
+      if (index === 12) return [dayPart(DEFAULT_DAY_HOURS, 'evening')];
+      if (index === 13) return [dayPart(DEFAULT_DAY_HOURS, 'morning')];
+      return [dayPart(DEFAULT_DAY_HOURS, 'morning'), dayPart(DEFAULT_DAY_HOURS, 'afternoon')];
+    };
+    const slotValues = sessions.flatMap((session, index) => {
+      const pattern = { ...defaultPattern(DEFAULT_DAY_HOURS, session), parts: dayParts(index) };
+      return generateSlots(pattern, DEMO_ORGANIZATION.country).slots.map(({ minutes: _minutes, ...slot }) => ({
+        ...slot, organization_id: organization.id, session_id: session.id,
+      }));
+    });
+    const slots = await trx.insertInto('session_slots').values(slotValues)
+      .returning(['id', 'session_id', 'date']).execute();
+    const slotsBySession = new Map<string, typeof slots>();
+    for (const slot of slots) slotsBySession.set(slot.session_id, [...(slotsBySession.get(slot.session_id) ?? []), slot]);
+
     log('demo: students');
     const students = await trx.insertInto('students')
       .values(Array.from({ length: 60 }, (_, index) => {
@@ -135,17 +154,17 @@ export async function seedDemo(
           funding_scheme: random() < 0.5 ? 'CPF' : 'Plan de développement des compétences',
         });
         if (status === 'waitlisted' || session.status === 'cancelled') continue;
-        for (const { date, slot } of sessionHalfDays(session)) {
-          // Half-days already held are marked; today's are left for the trainer to mark.
-          if (date >= isoDate(today)) break;
+        for (const slot of slotsBySession.get(session.id) ?? []) {
+          // Slots already held are marked; today's are left for the trainer to mark.
+          if (slot.date >= isoDate(today)) break;
           const roll = random();
           const attendanceStatus = roll < 0.85 ? 'present' : roll < 0.91 ? 'late' : roll < 0.96 ? 'excused' : 'absent';
           attendance.push({
             organization_id: organization.id,
             session_id: session.id,
             student_id: student.id,
-            date,
-            slot,
+            slot_id: slot.id,
+            date: slot.date,
             status: attendanceStatus,
             late_minutes: attendanceStatus === 'late' ? 5 + Math.floor(random() * 25) : null,
             recorded_by: session.teacher_id,
@@ -183,6 +202,7 @@ export async function seedDemo(
         programs: programs.length,
         formations: formations.length,
         sessions: sessions.length,
+        slots: slots.length,
         students: students.length,
         enrollments: enrollments.length,
         attendance: attendance.length,

@@ -11,6 +11,7 @@ import { formationRoutes } from '../features/formations/formations.routes';
 import { gradeRoutes } from '../features/grades/grades.routes';
 import { programRoutes } from '../features/programs/programs.routes';
 import { sessionRoutes } from '../features/sessions/sessions.routes';
+import { slotRoutes } from '../features/sessions/slots.routes';
 import { studentRoutes } from '../features/students/students.routes';
 import { userRoutes } from '../features/users/users.routes';
 
@@ -18,6 +19,7 @@ export const featureRoutes: FastifyPluginAsync[] = [
   programRoutes,
   formationRoutes,
   sessionRoutes,
+  slotRoutes,
   studentRoutes,
   enrollmentRoutes,
   attendanceRoutes,

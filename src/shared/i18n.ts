@@ -32,9 +32,69 @@ export const MESSAGES = {
     fr: 'La date de fin doit être postérieure ou égale à la date de début.',
     en: 'The end date must be on or after the start date.',
   },
-  times_out_of_order: {
-    fr: 'Les horaires doivent se suivre : début, fin de matinée, début d’après-midi, fin.',
-    en: 'Times must be in order: start, end of morning, start of afternoon, end.',
+  slot_end_before_start: {
+    fr: 'L’heure de fin doit être postérieure à l’heure de début (un créneau se termine le jour même).',
+    en: 'The end time must be after the start time (a slot ends on the day it starts).',
+  },
+  slot_outside_session: {
+    fr: 'Le créneau doit être compris entre les dates de début et de fin de la session.',
+    en: 'The slot must fall between the session’s start and end dates.',
+  },
+  slot_parts_overlap: {
+    fr: 'Deux parties de la journée se chevauchent : vérifiez leurs horaires.',
+    en: 'Two parts of the day overlap: check their hours.',
+  },
+  slot_part_repeated: {
+    fr: 'Chaque partie de la journée (matin, après-midi, soir) ne peut figurer qu’une fois.',
+    en: 'Each part of the day (morning, afternoon, evening) may appear only once.',
+  },
+  too_many_slots: {
+    fr: 'Ce modèle produirait trop de créneaux (plus de 7 400) : réduisez la période.',
+    en: 'This pattern would make too many slots (more than 7,400): shorten the period.',
+  },
+  trainer_repeated: {
+    fr: 'Ce formateur figure déjà sur ce créneau.',
+    en: 'This trainer is already on this slot.',
+  },
+  cancellation_reason_needs_cancelled: {
+    fr: 'Un motif d’annulation ne s’indique que pour un créneau annulé.',
+    en: 'A cancellation reason goes only with a cancelled slot.',
+  },
+  slot_not_in_session: {
+    fr: 'Ce créneau ne fait pas partie de cette session.',
+    en: 'This slot is not part of this session.',
+  },
+  late_minutes_exceed_slot: {
+    fr: 'Le retard ne peut pas dépasser la durée du créneau.',
+    en: 'Late minutes cannot exceed the length of the slot.',
+  },
+  slot_not_started: {
+    fr: 'Ce créneau n’a pas encore commencé : sa présence ne peut pas encore être saisie.',
+    en: 'This slot has not started yet: its attendance cannot be recorded yet.',
+  },
+  slot_cancelled: {
+    fr: 'Ce créneau est annulé : sa présence ne peut pas être saisie.',
+    en: 'This slot is cancelled: its attendance cannot be recorded.',
+  },
+  slot_overlap: {
+    fr: 'La session a déjà un créneau à ce moment-là.',
+    en: 'The session already has a slot at that time.',
+  },
+  slot_has_marks: {
+    fr: 'Des présences sont saisies sur ce créneau : il ne peut être ni déplacé, ni annulé, ni supprimé. Retirez d’abord ces présences.',
+    en: 'Attendance is recorded on this slot: it cannot be moved, cancelled or deleted. Take those marks away first.',
+  },
+  slots_outside_dates: {
+    fr: 'Des créneaux du planning tombent en dehors de ces dates : déplacez-les ou supprimez-les d’abord.',
+    en: 'Slots of the schedule fall outside these dates: move or delete them first.',
+  },
+  session_cancelled_records: {
+    fr: 'La session est annulée : sa présence ne peut pas être saisie.',
+    en: 'The session is cancelled: its attendance cannot be recorded.',
+  },
+  range_too_long: {
+    fr: 'La période demandée ne peut pas dépasser 92 jours.',
+    en: 'The period asked for cannot exceed 92 days.',
   },
   age_range_reversed: {
     fr: 'L’âge minimum doit être inférieur ou égal à l’âge maximum.',
@@ -49,8 +109,8 @@ export const MESSAGES = {
     en: 'Late minutes are only allowed with the status "late".',
   },
   notes_need_a_mark: {
-    fr: 'Une remarque accompagne une présence, une absence, un retard ou une excuse : pas une demi-journée non pointée.',
-    en: 'A note goes with a mark (present, absent, late or excused), not with an unmarked half-day.',
+    fr: 'Une remarque accompagne une présence, une absence, un retard ou une excuse : pas un créneau non pointé.',
+    en: 'A note goes with a mark (present, absent, late or excused), not with an unmarked slot.',
   },
   session_too_long: {
     fr: 'Une session ne peut pas durer plus de dix ans : vérifiez les dates.',
@@ -84,17 +144,9 @@ export const MESSAGES = {
     fr: 'La date doit être comprise entre 1900 et 2999.',
     en: 'The date must be between 1900 and 2999.',
   },
-  late_minutes_exceed_half_day: {
-    fr: 'Le retard ne peut pas dépasser la durée de la demi-journée.',
-    en: 'Late minutes cannot exceed the length of the half-day.',
-  },
   student_not_enrolled: {
     fr: 'Cet apprenant n’est pas inscrit (inscription confirmée ou terminée) à cette session.',
     en: 'This learner is not enrolled (confirmed or completed) in this session.',
-  },
-  not_a_session_half_day: {
-    fr: 'Cette date et cette demi-journée ne font pas partie de la session.',
-    en: 'This date and half-day are not part of the session.',
   },
   duplicate_entry: {
     fr: 'Cette ligne répète une ligne précédente de la même requête.',

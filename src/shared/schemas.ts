@@ -3,6 +3,7 @@
  * Pure zod, no server imports, so that the browser bundle can use the same schemas.
  */
 import { z } from 'zod';
+import { MESSAGES } from './i18n';
 
 export const uuid = z.uuid();
 
@@ -70,3 +71,12 @@ export const errorResponse = z.object({
     details: z.unknown().optional(),
   }),
 });
+
+/** Postgres text cannot hold U+0000: refuse it as a field error rather than fail in the database. */
+export function rejectNulCharacters(values: Record<string, unknown>, ctx: z.RefinementCtx) {
+  for (const [field, value] of Object.entries(values)) {
+    if (typeof value === 'string' && value.includes('\u0000')) {
+      ctx.addIssue({ code: 'custom', message: MESSAGES.text_has_nul_character.en, params: { i18n: 'text_has_nul_character' }, path: [field] });
+    }
+  }
+}

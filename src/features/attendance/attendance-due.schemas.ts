@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { halfDaySlot } from './attendance.schemas';
+import { PARTS_OF_DAY } from '../../shared/slots';
 
 /** The longest look-back the overview may ask for, in days. */
 export const MAX_DUE_DAYS = 90;
@@ -12,13 +12,14 @@ export const attendanceDueItem = z.object({
   session_id: z.uuid(),
   session_name: z.string(),
   formation_name: z.string(),
+  slot_id: z.uuid(),
   date: z.string(),
-  slot: halfDaySlot,
+  part_of_day: z.enum(PARTS_OF_DAY),
   start_time: z.string(),
   end_time: z.string(),
   /** Learners with a confirmed or completed enrollment. */
   enrolled_count: z.number().int(),
-  /** Those of them without a mark on this half-day. */
+  /** Those of them without a mark on this slot. */
   unmarked_count: z.number().int(),
 });
 

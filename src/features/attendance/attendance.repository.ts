@@ -6,42 +6,15 @@ export const ATTENDING_STATUSES = ['confirmed', 'completed'];
 
 export type NewAttendanceMark = {
   session_id: string;
+  slot_id: string;
   student_id: string;
+  /** The slot's date (the database sets it from the slot as well). */
   date: string;
-  slot: string;
   status: string;
   late_minutes: number | null;
   notes: string | null;
   recorded_by: string;
 };
-
-/** A session with what the attendance sheet and the funders' exports show about it. */
-export async function findSession(db: Kysely<Database>, organizationId: string, id: string) {
-  return db
-    .selectFrom('sessions')
-    .innerJoin('organizations', 'organizations.id', 'sessions.organization_id')
-    .innerJoin('formations', (join) => join
-      .onRef('formations.organization_id', '=', 'sessions.organization_id')
-      .onRef('formations.id', '=', 'sessions.formation_id'))
-    .leftJoin('users as teacher', (join) => join
-      .onRef('teacher.organization_id', '=', 'sessions.organization_id')
-      .onRef('teacher.id', '=', 'sessions.teacher_id'))
-    .select([
-      'sessions.id', 'sessions.name', 'sessions.status', 'sessions.start_date', 'sessions.end_date',
-      'sessions.start_time', 'sessions.am_end_time', 'sessions.pm_start_time', 'sessions.end_time',
-      'sessions.location', 'sessions.teacher_id',
-      'formations.code as formation_code', 'formations.name as formation_name',
-      'formations.duration_hours as formation_duration_hours',
-      'teacher.full_name as teacher_name', 'teacher.email as teacher_email',
-      'organizations.name as organization_name', 'organizations.timezone as organization_timezone',
-      'organizations.language as organization_language',
-    ])
-    .where('sessions.organization_id', '=', organizationId)
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
-}
-
-export type SessionRecord = NonNullable<Awaited<ReturnType<typeof findSession>>>;
 
 /**
  * The session's attending learners (confirmed or completed) plus anyone who already has rows in
@@ -82,15 +55,16 @@ export async function listEnrolledStudentIds(db: Kysely<Database>, organizationI
 
 export async function listMarks(db: Kysely<Database>, organizationId: string, sessionId: string) {
   return db.selectFrom('attendance')
-    .select(['student_id', 'date', 'slot', 'status', 'late_minutes', 'notes'])
+    .select(['student_id', 'slot_id', 'status', 'late_minutes', 'notes'])
     .where('organization_id', '=', organizationId).where('session_id', '=', sessionId)
+    .where('slot_id', 'is not', null)
+    .$narrowType<{ slot_id: string }>()
     .execute();
 }
 
-export async function listMarkedStudentIds(db: Kysely<Database>, organizationId: string, sessionId: string, date: string, slot: string) {
+export async function listMarkedStudentIds(db: Kysely<Database>, organizationId: string, slotId: string) {
   const rows = await db.selectFrom('attendance').select('student_id')
-    .where('organization_id', '=', organizationId).where('session_id', '=', sessionId)
-    .where('date', '=', date).where('slot', '=', slot)
+    .where('organization_id', '=', organizationId).where('slot_id', '=', slotId)
     .execute();
   return rows.map((row) => row.student_id);
 }
@@ -98,7 +72,7 @@ export async function listMarkedStudentIds(db: Kysely<Database>, organizationId:
 const UPSERT_CHUNK = 1000;
 
 /**
- * Inserts or overwrites marks on (session, student, date, slot). A mark saved again unchanged
+ * Inserts or overwrites marks on (slot, student). A mark saved again unchanged
  * is left alone, so the change log only grows with real changes.
  */
 export async function upsertMarks(trx: Transaction<Database>, organizationId: string, marks: NewAttendanceMark[]) {
@@ -107,7 +81,7 @@ export async function upsertMarks(trx: Transaction<Database>, organizationId: st
     const chunk = marks.slice(start, start + UPSERT_CHUNK).map((mark) => ({ ...mark, organization_id: organizationId }));
     const result = await trx.insertInto('attendance').values(chunk)
       .onConflict((conflict) => conflict
-        .columns(['organization_id', 'session_id', 'student_id', 'date', 'slot'])
+        .columns(['organization_id', 'slot_id', 'student_id'])
         .doUpdateSet((eb) => ({
           status: eb.ref('excluded.status'),
           late_minutes: eb.ref('excluded.late_minutes'),
@@ -127,15 +101,15 @@ export async function deleteMarks(
   trx: Transaction<Database>,
   organizationId: string,
   sessionId: string,
-  halfDays: { student_id: string; date: string; slot: string }[],
+  cells: { student_id: string; slot_id: string }[],
 ) {
   let deleted = 0;
-  for (let start = 0; start < halfDays.length; start += UPSERT_CHUNK) {
-    const chunk = halfDays.slice(start, start + UPSERT_CHUNK);
+  for (let start = 0; start < cells.length; start += UPSERT_CHUNK) {
+    const chunk = cells.slice(start, start + UPSERT_CHUNK);
     const result = await trx.deleteFrom('attendance')
       .where('organization_id', '=', organizationId).where('session_id', '=', sessionId)
-      .where((eb) => eb.or(chunk.map((halfDay) => eb.and([
-        eb('student_id', '=', halfDay.student_id), eb('date', '=', halfDay.date), eb('slot', '=', halfDay.slot),
+      .where((eb) => eb.or(chunk.map((cell) => eb.and([
+        eb('student_id', '=', cell.student_id), eb('slot_id', '=', cell.slot_id),
       ]))))
       .executeTakeFirst();
     deleted += Number(result.numDeletedRows);

@@ -1,23 +1,21 @@
 import { z } from 'zod';
 import { i18nError } from '../../shared/i18n';
-import { isoDate, optionalText, sessionLearner } from '../../shared/schemas';
+import { optionalText, sessionLearner } from '../../shared/schemas';
+import { PARTS_OF_DAY } from '../../shared/slots';
 
 export const ATTENDANCE_STATUSES = ['present', 'absent', 'late', 'excused'] as const;
-export const HALF_DAY_SLOTS = ['am', 'pm'] as const;
 
-/** The most entries one PUT may carry: a 25-learner session of 20 days is 1,000. */
+/** The most entries one PUT may carry: a 25-learner session of 20 days (40 slots) is 1,000. */
 export const MAX_ATTENDANCE_ENTRIES = 5000;
 
 export const attendanceStatus = z.enum(ATTENDANCE_STATUSES);
-export const halfDaySlot = z.enum(HALF_DAY_SLOTS);
 
 export const sessionIdParams = z.object({ id: z.uuid() });
 
-/** One mark; `status: null` takes the mark away (the half-day is "not marked" again). */
+/** One mark; `status: null` takes the mark away (the slot is "not marked" again). */
 export const attendanceEntry = z.object({
   student_id: z.uuid(),
-  date: isoDate,
-  slot: halfDaySlot,
+  slot_id: z.uuid(),
   status: attendanceStatus.nullable(),
   late_minutes: z.number().int().min(0).max(600).nullable().optional(),
   notes: optionalText(2000).optional(),
@@ -29,26 +27,28 @@ export const saveAttendanceBody = z.object({
   entries: z.array(attendanceEntry).min(1).max(MAX_ATTENDANCE_ENTRIES),
 });
 
-/** Marks every enrolled learner on one half-day at once (by default only the unmarked ones). */
-export const markHalfDayBody = z.object({
-  date: isoDate,
-  slot: halfDaySlot,
+/** Marks every enrolled learner on one slot at once (by default only the unmarked ones). */
+export const markSlotBody = z.object({
+  slot_id: z.uuid(),
   status: z.enum(['present', 'absent', 'excused']).default('present'),
   overwrite: z.boolean().default(false),
 });
 
-export const halfDay = z.object({
+/** A column of the grid: a slot of the session that is not cancelled. */
+export const gridSlot = z.object({
+  id: z.uuid(),
   date: z.string(),
-  slot: halfDaySlot,
+  part_of_day: z.enum(PARTS_OF_DAY),
   start_time: z.string(),
   end_time: z.string(),
   minutes: z.number().int(),
-  elapsed: z.boolean(),
+  module_title: z.string().nullable(),
+  started: z.boolean().describe('Its start has passed in the organisation’s time zone: marks are accepted'),
+  elapsed: z.boolean().describe('Its end has passed in the organisation’s time zone'),
 });
 
 export const attendanceCell = z.object({
-  date: z.string(),
-  slot: halfDaySlot,
+  slot_id: z.uuid(),
   status: attendanceStatus.nullable(),
   late_minutes: z.number().int().nullable(),
   notes: z.string().nullable(),
@@ -56,25 +56,28 @@ export const attendanceCell = z.object({
 });
 
 export const attendanceSummary = z.object({
-  planned_half_days: z.number().int(),
-  elapsed_half_days: z.number().int(),
-  marked_half_days: z.number().int(),
+  planned_slots: z.number().int(),
+  elapsed_slots: z.number().int(),
+  marked_slots: z.number().int(),
   present_count: z.number().int(),
   late_count: z.number().int(),
   excused_absence_count: z.number().int(),
   unexcused_absence_count: z.number().int(),
-  planned_minutes: z.number().int(),
-  attended_minutes: z.number().int(),
+  planned_minutes: z.number().int().describe('The sum of the minutes of the session’s slots that are not cancelled'),
+  elapsed_minutes: z.number().int().describe('The minutes of the slots that have ended'),
+  attended_minutes: z.number().int().describe('present: the slot’s minutes; late: minus the minutes late; absent, excused: 0'),
   excused_absence_minutes: z.number().int(),
   unexcused_absence_minutes: z.number().int(),
   planned_hours: z.number(),
   attended_hours: z.number(),
   excused_absence_hours: z.number(),
   unexcused_absence_hours: z.number(),
-  /** (present + late) / marked half-days, in percent; null while nothing is marked. */
-  attendance_rate_marked: z.number().nullable(),
-  /** (present + late on elapsed half-days) / elapsed half-days, in percent; null before the first ends. */
-  attendance_rate_elapsed: z.number().nullable(),
+  attendance_rate_marked: z.number().nullable()
+    .describe('Slots attended (present or late) ÷ slots marked, in percent; null while nothing is marked'),
+  attendance_rate_elapsed: z.number().nullable()
+    .describe('Slots attended (present or late) among the ended ones ÷ slots ended, in percent; null before the first ends'),
+  attended_minutes_rate: z.number().nullable()
+    .describe('Minutes attended ÷ planned minutes, in percent; null when nothing is planned'),
 });
 
 export const attendanceGrid = z.object({
@@ -85,7 +88,7 @@ export const attendanceGrid = z.object({
     start_date: z.string(),
     end_date: z.string(),
   }),
-  half_days: z.array(halfDay),
+  slots: z.array(gridSlot),
   students: z.array(sessionLearner.extend({
     cells: z.array(attendanceCell),
     summary: attendanceSummary,
@@ -93,9 +96,9 @@ export const attendanceGrid = z.object({
 });
 
 export type AttendanceStatus = z.infer<typeof attendanceStatus>;
-export type HalfDaySlotName = z.infer<typeof halfDaySlot>;
 export type AttendanceEntry = z.infer<typeof attendanceEntry>;
 export type SaveAttendance = z.infer<typeof saveAttendanceBody>;
-export type MarkHalfDay = z.infer<typeof markHalfDayBody>;
+export type MarkSlot = z.infer<typeof markSlotBody>;
+export type GridSlot = z.infer<typeof gridSlot>;
 export type AttendanceSummary = z.infer<typeof attendanceSummary>;
 export type AttendanceGrid = z.infer<typeof attendanceGrid>;

@@ -3,39 +3,39 @@
  * CRLF line ends, decimal comma when the organisation works in French. Column names are stable
  * snake_case keys so that scripts can read them too.
  *
- * - attendance.csv: one row per learner × half-day of the attendance grid, with the status and
- *   the half-day's planned, attended, excused and unexcused minutes;
+ * - attendance.csv: one row per learner × slot of the attendance grid, with the status and
+ *   the slot's planned, attended, excused and unexcused minutes;
  * - enrollments.csv: one row per enrollment (every status), with the learner's totals in
  *   minutes and in hours.
- * Both start with the same session columns (organisation, formation, dates, times, place,
- * trainer, planned duration). Anyone who may read the session may export it.
+ * Both start with the same session columns (organisation, formation, dates, place, trainer,
+ * slots and planned duration). Anyone who may read the session may export it.
  */
 import { stringify } from 'csv-stringify/sync';
 import type { TenantTransaction } from '../../db/tenant';
 import type { Actor } from '../../shared/actor';
-import { type SessionRecord, emptySummary, hoursOf, loadSession, localDateTime, readAttendanceGrid } from '../attendance';
-import { formatTimeOfDay, sessionHalfDays } from '../../shared/session-days';
+import { emptySummary, hoursOf, readAttendanceGrid } from '../attendance';
+import { type SessionRecord, loadSession } from '../sessions';
 import * as repository from './export.repository';
 
 export type CsvFile = { filename: string; content: string };
 
 const SESSION_COLUMNS = [
   'organization', 'formation_code', 'formation_name', 'formation_duration_hours', 'session_name', 'session_start_date',
-  'session_end_date', 'am_start', 'am_end', 'pm_start', 'pm_end', 'location', 'trainer', 'session_planned_hours',
+  'session_end_date', 'location', 'trainer', 'session_slot_count', 'session_planned_hours',
 ] as const;
 
 export const ATTENDANCE_COLUMNS = [
-  ...SESSION_COLUMNS, 'student_number', 'last_name', 'first_name', 'enrollment_status', 'date', 'slot', 'slot_start',
-  'slot_end', 'status', 'late_minutes', 'planned_minutes', 'attended_minutes', 'excused_absence_minutes',
+  ...SESSION_COLUMNS, 'student_number', 'last_name', 'first_name', 'enrollment_status', 'date', 'part_of_day', 'slot_start',
+  'slot_end', 'module_title', 'status', 'late_minutes', 'planned_minutes', 'attended_minutes', 'excused_absence_minutes',
   'unexcused_absence_minutes', 'notes',
 ] as const;
 
 export const ENROLLMENT_COLUMNS = [
   ...SESSION_COLUMNS, 'student_number', 'last_name', 'first_name', 'email', 'employer', 'enrollment_status',
-  'enrollment_date', 'funding_scheme', 'learner_category', 'planned_half_days', 'attended_half_days',
-  'excused_absence_half_days', 'unexcused_absence_half_days', 'planned_minutes', 'attended_minutes',
+  'enrollment_date', 'funding_scheme', 'learner_category', 'planned_slots', 'attended_slots',
+  'excused_absence_slots', 'unexcused_absence_slots', 'planned_minutes', 'attended_minutes',
   'excused_absence_minutes', 'unexcused_absence_minutes', 'planned_hours', 'attended_hours', 'excused_absence_hours',
-  'unexcused_absence_hours', 'attendance_rate_marked',
+  'unexcused_absence_hours', 'attendance_rate_marked', 'attended_minutes_rate',
 ] as const;
 
 type Row<C extends readonly string[]> = Record<C[number], string | number>;
@@ -43,26 +43,27 @@ type Row<C extends readonly string[]> = Record<C[number], string | number>;
 export async function exportAttendance(trx: TenantTransaction, actor: Actor, sessionId: string): Promise<CsvFile> {
   const session = await loadSession(trx, actor, sessionId, 'read');
   const grid = await readAttendanceGrid(trx, actor, session);
-  const header = sessionColumns(session);
+  const header = sessionColumns(session, grid.slots);
   const rows: Array<Row<typeof ATTENDANCE_COLUMNS>> = grid.students.flatMap((student) =>
     student.cells.map((cell, index) => {
-      const halfDay = grid.half_days[index]!;
+      const slot = grid.slots[index]!;
       return {
         ...header,
         student_number: text(student.student_number),
         last_name: text(student.last_name),
         first_name: text(student.first_name),
         enrollment_status: text(student.enrollment_status),
-        date: cell.date,
-        slot: cell.slot,
-        slot_start: halfDay.start_time,
-        slot_end: halfDay.end_time,
+        date: slot.date,
+        part_of_day: slot.part_of_day,
+        slot_start: slot.start_time,
+        slot_end: slot.end_time,
+        module_title: text(slot.module_title),
         status: cell.status ?? '',
         late_minutes: cell.late_minutes ?? '',
-        planned_minutes: halfDay.minutes,
+        planned_minutes: slot.minutes,
         attended_minutes: cell.attended_minutes,
-        excused_absence_minutes: cell.status === 'excused' ? halfDay.minutes : 0,
-        unexcused_absence_minutes: cell.status === 'absent' ? halfDay.minutes : 0,
+        excused_absence_minutes: cell.status === 'excused' ? slot.minutes : 0,
+        unexcused_absence_minutes: cell.status === 'absent' ? slot.minutes : 0,
         notes: text(cell.notes),
       };
     }));
@@ -74,8 +75,8 @@ export async function exportEnrollments(trx: TenantTransaction, actor: Actor, se
   const grid = await readAttendanceGrid(trx, actor, session);
   const enrollments = await repository.listEnrollments(trx, actor.organizationId, session.id);
   const summaries = new Map(grid.students.map((student) => [student.student_id, student.summary]));
-  const unmarked = emptySummary(sessionHalfDays(session), localDateTime(new Date(), session.organization_timezone));
-  const header = sessionColumns(session);
+  const unmarked = emptySummary(grid.slots);
+  const header = sessionColumns(session, grid.slots);
   const rows: Array<Row<typeof ENROLLMENT_COLUMNS>> = enrollments.map((enrollment) => {
     const summary = summaries.get(enrollment.student_id) ?? unmarked;
     return {
@@ -89,10 +90,10 @@ export async function exportEnrollments(trx: TenantTransaction, actor: Actor, se
       enrollment_date: enrollment.enrollment_date,
       funding_scheme: text(enrollment.funding_scheme),
       learner_category: text(enrollment.learner_category),
-      planned_half_days: summary.planned_half_days,
-      attended_half_days: summary.present_count + summary.late_count,
-      excused_absence_half_days: summary.excused_absence_count,
-      unexcused_absence_half_days: summary.unexcused_absence_count,
+      planned_slots: summary.planned_slots,
+      attended_slots: summary.present_count + summary.late_count,
+      excused_absence_slots: summary.excused_absence_count,
+      unexcused_absence_slots: summary.unexcused_absence_count,
       planned_minutes: summary.planned_minutes,
       attended_minutes: summary.attended_minutes,
       excused_absence_minutes: summary.excused_absence_minutes,
@@ -102,13 +103,14 @@ export async function exportEnrollments(trx: TenantTransaction, actor: Actor, se
       excused_absence_hours: decimalText(hoursOf(summary.excused_absence_minutes).toFixed(2), session),
       unexcused_absence_hours: decimalText(hoursOf(summary.unexcused_absence_minutes).toFixed(2), session),
       attendance_rate_marked: summary.attendance_rate_marked === null ? '' : decimalText(summary.attendance_rate_marked.toFixed(2), session),
+      attended_minutes_rate: summary.attended_minutes_rate === null ? '' : decimalText(summary.attended_minutes_rate.toFixed(2), session),
     };
   });
   return { filename: fileName('enrollments', session), content: toCsv(ENROLLMENT_COLUMNS, rows) };
 }
 
-function sessionColumns(session: SessionRecord): Row<typeof SESSION_COLUMNS> {
-  const plannedMinutes = sessionHalfDays(session).reduce((total, halfDay) => total + halfDay.minutes, 0);
+function sessionColumns(session: SessionRecord, slots: readonly { minutes: number }[]): Row<typeof SESSION_COLUMNS> {
+  const plannedMinutes = slots.reduce((total, slot) => total + slot.minutes, 0);
   return {
     organization: text(session.organization_name),
     formation_code: text(session.formation_code),
@@ -117,12 +119,9 @@ function sessionColumns(session: SessionRecord): Row<typeof SESSION_COLUMNS> {
     session_name: text(session.name),
     session_start_date: session.start_date,
     session_end_date: session.end_date,
-    am_start: formatTimeOfDay(session.start_time),
-    am_end: formatTimeOfDay(session.am_end_time),
-    pm_start: formatTimeOfDay(session.pm_start_time),
-    pm_end: formatTimeOfDay(session.end_time),
     location: text(session.location),
     trainer: text(session.teacher_name ?? session.teacher_email),
+    session_slot_count: slots.length,
     session_planned_hours: decimalText(hoursOf(plannedMinutes).toFixed(2), session),
   };
 }

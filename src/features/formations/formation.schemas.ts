@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MESSAGES, i18nError } from '../../shared/i18n';
-import { listResponse, money, optionalText, paginationQuery, queryBoolean, requiredText, timestamp } from '../../shared/schemas';
+import { listResponse, money, optionalText, paginationQuery, queryBoolean, requiredText, timestamp, rejectNulCharacters } from '../../shared/schemas';
 
 export const formationCode = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ -');
 
@@ -10,15 +10,6 @@ export const DURATION_UNITS = ['hours', 'days', 'weeks', 'months'] as const;
 const durationHours = z.union([z.number(), z.string()])
   .transform((value) => String(value).trim().replace(',', '.'))
   .pipe(z.string().regex(/^\d{1,5}(\.\d{1,2})?$/, 'a non-negative number of hours with at most 2 decimals'));
-
-/** Postgres text cannot hold U+0000: refuse it as a field error rather than fail in the database. */
-function rejectNulCharacters(values: Record<string, unknown>, ctx: z.RefinementCtx) {
-  for (const [field, value] of Object.entries(values)) {
-    if (typeof value === 'string' && value.includes('\u0000')) {
-      ctx.addIssue({ code: 'custom', message: MESSAGES.text_has_nul_character.en, params: { i18n: 'text_has_nul_character' }, path: [field] });
-    }
-  }
-}
 
 const smallCount = (max: number) => z.number().int().min(0).max(max);
 

@@ -8,7 +8,8 @@ import type { Actor } from '../../shared/actor';
 import { AppError, notFound } from '../../shared/errors';
 import type { Language } from '../../shared/i18n';
 import { collectEntryErrors } from '../../shared/entry-errors';
-import { listEnrolledStudentIds, listSessionLearners, loadSession } from '../attendance';
+import { listEnrolledStudentIds, listSessionLearners } from '../attendance';
+import { loadSession } from '../sessions';
 import * as repository from './grade.repository';
 import { DEFAULT_MAX_SCORE, type SaveGrades, hundredths } from './grade.schemas';
 

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema';
 import { likePattern } from '../../shared/database-errors';
 import type { CreateSession, ListSessionsQuery, ListTrainersQuery, UpdateSession } from './session.schemas';
@@ -32,6 +32,18 @@ function selectSessions(db: Kysely<Database>, organizationId: string) {
       (eb) => eb.fn.coalesce('teacher.full_name', 'teacher.email').as('teacher_name'),
       (eb) => countEnrollments(eb, SEAT_HOLDING_STATUSES).as('enrolled_count'),
       (eb) => countEnrollments(eb, ['waitlisted']).as('waitlisted_count'),
+      (eb) => eb.selectFrom('session_slots')
+        .select([
+          sql<string>`count(*)`.as('n'),
+        ])
+        .whereRef('session_slots.organization_id', '=', 'sessions.organization_id')
+        .whereRef('session_slots.session_id', '=', 'sessions.id')
+        .as('slot_count'),
+      (eb) => eb.selectFrom('session_slots')
+        .select(sql<string>`coalesce(sum(extract(epoch from (end_time - start_time)) / 60) filter (where status <> 'cancelled'), 0)::integer`.as('m'))
+        .whereRef('session_slots.organization_id', '=', 'sessions.organization_id')
+        .whereRef('session_slots.session_id', '=', 'sessions.id')
+        .as('planned_minutes'),
     ])
     .where('sessions.organization_id', '=', organizationId);
 }
@@ -111,7 +123,7 @@ export async function listEligibleTeachers(db: Kysely<Database>, organizationId:
   return { items, total: Number(total.n) };
 }
 
-export async function insertSession(db: Kysely<Database>, organizationId: string, values: CreateSession) {
+export async function insertSession(db: Kysely<Database>, organizationId: string, values: Omit<CreateSession, 'schedule'>) {
   return db.insertInto('sessions').values({ ...values, organization_id: organizationId }).returning('id').executeTakeFirstOrThrow();
 }
 
@@ -145,6 +157,7 @@ export async function countSeatHoldingEnrollments(db: Kysely<Database>, organiza
 /** Rows that refer to the session and forbid its deletion. */
 export async function countSessionDependents(db: Kysely<Database>, organizationId: string, sessionId: string) {
   const counts = { enrollments: 0, attendance: 0, grades: 0 };
+  // Slots are the session's own schedule: they go with it (attendance on them forbids that).
   for (const table of ['enrollments', 'attendance', 'grades'] as const) {
     const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n'))
       .where('organization_id', '=', organizationId).where('session_id', '=', sessionId)
@@ -157,4 +170,50 @@ export async function countSessionDependents(db: Kysely<Database>, organizationI
 export async function deleteSession(db: Kysely<Database>, organizationId: string, id: string) {
   const result = await db.deleteFrom('sessions').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/**
+ * A session with what its schedule, attendance sheet and the funders' exports need: formation,
+ * trainer, and the organisation's name, time zone, language, country and usual hours.
+ */
+export async function findSessionRecord(db: Kysely<Database>, organizationId: string, id: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('organizations', 'organizations.id', 'sessions.organization_id')
+    .innerJoin('formations', (join) => join
+      .onRef('formations.organization_id', '=', 'sessions.organization_id')
+      .onRef('formations.id', '=', 'sessions.formation_id'))
+    .leftJoin('users as teacher', (join) => join
+      .onRef('teacher.organization_id', '=', 'sessions.organization_id')
+      .onRef('teacher.id', '=', 'sessions.teacher_id'))
+    .select([
+      'sessions.id', 'sessions.name', 'sessions.status', 'sessions.start_date', 'sessions.end_date',
+      'sessions.location', 'sessions.teacher_id',
+      'formations.code as formation_code', 'formations.name as formation_name',
+      'formations.duration_hours as formation_duration_hours',
+      'teacher.full_name as teacher_name', 'teacher.email as teacher_email',
+      'organizations.name as organization_name', 'organizations.timezone as organization_timezone',
+      'organizations.language as organization_language', 'organizations.country as organization_country',
+      'organizations.morning_start', 'organizations.morning_end', 'organizations.afternoon_start',
+      'organizations.afternoon_end', 'organizations.evening_start', 'organizations.evening_end',
+    ])
+    .where('sessions.organization_id', '=', organizationId)
+    .where('sessions.id', '=', id)
+    .executeTakeFirst();
+}
+
+export type SessionRecord = NonNullable<Awaited<ReturnType<typeof findSessionRecord>>>;
+
+export async function findOrganizationCountry(db: Kysely<Database>, organizationId: string): Promise<string> {
+  const row = await db.selectFrom('organizations').select('country').where('id', '=', organizationId).executeTakeFirst();
+  return row?.country ?? 'FR';
+}
+
+/** How many of the session's slots fall outside these dates. */
+export async function countSlotsOutside(db: Kysely<Database>, organizationId: string, sessionId: string, startDate: string, endDate: string) {
+  const row = await db.selectFrom('session_slots').select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('organization_id', '=', organizationId).where('session_id', '=', sessionId)
+    .where((eb) => eb.or([eb('date', '<', startDate), eb('date', '>', endDate)]))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -1,16 +1,12 @@
 import { z } from 'zod';
 import { i18nError, MESSAGES, type MessageKey } from '../../shared/i18n';
-import { isoDate, listResponse, optionalText, paginationQuery, queryBoolean, requiredText, timeOfDay, timestamp } from '../../shared/schemas';
-import { minutesOfDay } from '../../shared/session-days';
+import { isoDate, listResponse, optionalText, paginationQuery, queryBoolean, requiredText, timestamp, rejectNulCharacters } from '../../shared/schemas';
+import { schedulePattern } from './slot.schemas';
 
 export const SESSION_STATUSES = ['planned', 'ongoing', 'completed', 'cancelled'] as const;
 
 /** The longest a session may run, in days (ten years): beyond that a date is surely a typo. */
 export const SESSION_MAX_DAYS = 3660;
-
-/** The half-day boundaries of a session's days, in the order they must follow. */
-export const TIME_FIELDS = ['start_time', 'am_end_time', 'pm_start_time', 'end_time'] as const;
-export type TimeField = (typeof TIME_FIELDS)[number];
 
 /** A session date: years 1900 to 2999 (beyond that it is a typo, and Postgres rejects year 0). */
 export const sessionDate = isoDate.refine((date) => date >= '1900-01-01' && date <= '2999-12-31', i18nError('session_date_out_of_range'));
@@ -25,10 +21,8 @@ export const session = z.object({
   name: z.string(),
   start_date: isoDate,
   end_date: isoDate,
-  start_time: z.string().describe('Start of the morning half-day, HH:MM'),
-  am_end_time: z.string().describe('End of the morning half-day, HH:MM'),
-  pm_start_time: z.string().describe('Start of the afternoon half-day, HH:MM'),
-  end_time: z.string().describe('End of the afternoon half-day, HH:MM'),
+  slot_count: z.number().int().describe('Slots of the schedule, cancelled ones included'),
+  planned_minutes: z.number().int().describe('The sum of the minutes of the slots that are not cancelled'),
   teacher_id: z.uuid().nullable(),
   teacher_name: z.string().nullable().describe('The trainer’s full name (or e-mail when the name is empty)'),
   location: z.string().nullable(),
@@ -46,20 +40,7 @@ export const session = z.object({
 type ScheduleFields = {
   start_date?: string;
   end_date?: string;
-  start_time?: string;
-  am_end_time?: string;
-  pm_start_time?: string;
-  end_time?: string;
 };
-
-/** Postgres text cannot hold U+0000: refuse it as a field error rather than fail in the database. */
-function rejectNulCharacters(values: Record<string, unknown>, ctx: z.RefinementCtx) {
-  for (const [field, value] of Object.entries(values)) {
-    if (typeof value === 'string' && value.includes('\u0000')) {
-      ctx.addIssue({ code: 'custom', message: MESSAGES.text_has_nul_character.en, params: { i18n: 'text_has_nul_character' }, path: [field] });
-    }
-  }
-}
 
 function addI18nIssue(ctx: z.RefinementCtx, key: MessageKey, field: string) {
   ctx.addIssue({ code: 'custom', message: MESSAGES[key].en, params: { i18n: key }, path: [field] });
@@ -78,14 +59,6 @@ export function scheduleIssue(values: ScheduleFields): { key: MessageKey; field:
     if (values.end_date < values.start_date) return { key: 'end_date_before_start', field: 'end_date' };
     if (daysBetween(values.start_date, values.end_date) > SESSION_MAX_DAYS) return { key: 'session_too_long', field: 'end_date' };
   }
-  let previous: number | undefined;
-  for (const field of TIME_FIELDS) {
-    const value = values[field];
-    if (value === undefined) continue;
-    const minutes = minutesOfDay(value);
-    if (previous !== undefined && minutes < previous) return { key: 'times_out_of_order', field };
-    previous = minutes;
-  }
   return undefined;
 }
 
@@ -99,17 +72,16 @@ const sessionFields = z.object({
   name: requiredText(200),
   start_date: sessionDate,
   end_date: sessionDate,
-  start_time: timeOfDay.optional(),
-  am_end_time: timeOfDay.optional(),
-  pm_start_time: timeOfDay.optional(),
-  end_time: timeOfDay.optional(),
   teacher_id: z.uuid().nullable().optional().describe('A user of the organisation with role teacher or admin'),
   location: optionalText(500).optional(),
   capacity_max: z.number().int().min(1).max(100000).nullable().optional(),
   status: z.enum(SESSION_STATUSES).optional(),
 });
 
-export const createSessionBody = sessionFields.superRefine(checkSchedule).superRefine(rejectNulCharacters);
+export const createSessionBody = sessionFields.extend({
+  schedule: schedulePattern.nullable().optional()
+    .describe('The slots to generate over the session’s dates; omitted: weekdays, morning and afternoon at the organisation’s hours; null: no slot yet'),
+}).superRefine(checkSchedule).superRefine(rejectNulCharacters);
 export const updateSessionBody = sessionFields.partial().superRefine(checkSchedule).superRefine(rejectNulCharacters);
 
 export const SESSION_SORTS = ['start_date', 'end_date', 'name', 'status', 'created_at', 'updated_at'] as const;
@@ -128,21 +100,6 @@ export const listSessionsQuery = paginationQuery.extend({
   .superRefine(rejectNulCharacters);
 
 export const sessionList = listResponse(session);
-
-export const sessionDaysQuery = z.object({
-  include_weekends: queryBoolean.optional().describe('Include Saturdays and Sundays (left out by default)'),
-});
-
-export const sessionHalfDay = z.object({
-  date: isoDate,
-  slot: z.enum(['am', 'pm']),
-  start_time: z.string(),
-  end_time: z.string(),
-  minutes: z.number().int(),
-});
-
-export const sessionDayList = z.array(sessionHalfDay)
-  .describe('Every half-day of the session from start_date to end_date: weekdays only unless include_weekends; half-days of zero minutes are left out');
 
 /** Who can be named as a session's trainer: active accounts with the role teacher or admin. */
 export const trainer = z.object({

@@ -7,19 +7,16 @@ import { type Actor, MANAGERS, assertRole } from '../../shared/actor';
 import { translateConstraintError } from '../../shared/database-errors';
 import { AppError, notFound } from '../../shared/errors';
 import { type Language, type MessageKey, message } from '../../shared/i18n';
-import { formatTimeOfDay, sessionHalfDays } from '../../shared/session-days';
+import { loadSession } from './session-access';
 import * as repository from './session.repository';
-import { type CreateSession, type ListSessionsQuery, type ListTrainersQuery, SESSION_MAX_DAYS, type UpdateSession, scheduleIssue } from './session.schemas';
+import { type CreateSession, type ListSessionsQuery, type ListTrainersQuery, type UpdateSession, scheduleIssue } from './session.schemas';
+import { generateIntoSession } from './slot.service';
 
 const CONSTRAINTS = {
   sessions_dates_check: { field: 'end_date', message: 'the end date must be on or after the start date' },
-  sessions_times_check: { field: 'end_time', message: 'times must be in order: start, end of morning, start of afternoon, end' },
   sessions_formation_fkey: { field: 'formation_id', message: 'no such formation in this organisation' },
   sessions_teacher_fkey: { field: 'teacher_id', message: 'no such trainer in this organisation' },
 };
-
-/** The times a session gets when a request does not name them (the table's defaults). */
-const DEFAULT_TIMES = { start_time: '09:00', am_end_time: '12:30', pm_start_time: '13:30', end_time: '17:00' };
 
 type SessionRow = NonNullable<Awaited<ReturnType<typeof repository.findSession>>>;
 
@@ -32,10 +29,8 @@ function toSession(row: SessionRow) {
   const enrolled = Number(row.enrolled_count ?? 0);
   return {
     ...row,
-    start_time: formatTimeOfDay(row.start_time),
-    am_end_time: formatTimeOfDay(row.am_end_time),
-    pm_start_time: formatTimeOfDay(row.pm_start_time),
-    end_time: formatTimeOfDay(row.end_time),
+    slot_count: Number(row.slot_count ?? 0),
+    planned_minutes: Number(row.planned_minutes ?? 0),
     status: row.status as 'planned' | 'ongoing' | 'completed' | 'cancelled',
     enrolled_count: enrolled,
     waitlisted_count: Number(row.waitlisted_count ?? 0),
@@ -74,8 +69,13 @@ export async function getSession(trx: TenantTransaction, actor: Actor, id: strin
 
 export async function createSession(trx: TenantTransaction, actor: Actor, values: CreateSession, language: Language = 'fr') {
   assertRole(actor, MANAGERS);
-  await assertValidSession(trx, actor, values, { ...DEFAULT_TIMES, ...definedOnly(values) }, language);
-  const created = await repository.insertSession(trx, actor.organizationId, values).catch((error) => translateConstraintError(error, CONSTRAINTS));
+  await assertValidSession(trx, actor, values, values, language);
+  const { schedule, ...fields } = values;
+  const created = await repository.insertSession(trx, actor.organizationId, fields).catch((error) => translateConstraintError(error, CONSTRAINTS));
+  if (schedule !== null) {
+    const session = await loadSession(trx, actor, created.id, 'read');
+    await generateIntoSession(trx, actor, session, schedule ?? {}, language);
+  }
   return getSession(trx, actor, created.id);
 }
 
@@ -86,13 +86,16 @@ export async function updateSession(trx: TenantTransaction, actor: Actor, id: st
   const merged = {
     start_date: stored.start_date,
     end_date: stored.end_date,
-    start_time: stored.start_time,
-    am_end_time: stored.am_end_time,
-    pm_start_time: stored.pm_start_time,
-    end_time: stored.end_time,
     ...definedOnly(values),
   };
   await assertValidSession(trx, actor, values, merged, language);
+  if (values.start_date || values.end_date) {
+    const outside = await repository.countSlotsOutside(trx, actor.organizationId, id, merged.start_date, merged.end_date);
+    if (outside > 0) {
+      const text = `${message('slots_outside_dates', language)} (${outside})`;
+      throw new AppError('CONFLICT', text, { slots_outside: outside, fields: [{ field: `body.${values.start_date ? 'start_date' : 'end_date'}`, message: text }] });
+    }
+  }
   if (values.capacity_max != null) {
     const enrolled = await repository.countSeatHoldingEnrollments(trx, actor.organizationId, id);
     if (values.capacity_max < enrolled) {
@@ -129,16 +132,6 @@ export async function deleteSession(trx: TenantTransaction, actor: Actor, id: st
 export async function listTrainers(trx: TenantTransaction, actor: Actor, query: ListTrainersQuery) {
   const { items, total } = await repository.listEligibleTeachers(trx, actor.organizationId, query);
   return { items: items.map((row) => ({ ...row, role: row.role as 'teacher' | 'admin' })), total, page: query.page, page_size: query.page_size };
-}
-
-/** The session's addressable half-days (see session-days.ts). */
-export async function listSessionDays(trx: TenantTransaction, actor: Actor, id: string, options: { includeWeekends?: boolean }) {
-  const session = await getSession(trx, actor, id);
-  const span = (Date.parse(`${session.end_date}T00:00:00Z`) - Date.parse(`${session.start_date}T00:00:00Z`)) / 86_400_000;
-  if (span > SESSION_MAX_DAYS) {
-    throw new AppError('CONFLICT', `this session spans more than ${SESSION_MAX_DAYS} days: correct its dates to list its half-days`);
-  }
-  return sessionHalfDays(session, { includeWeekends: options.includeWeekends ?? false });
 }
 
 function definedOnly<T extends object>(values: T): Partial<T> {

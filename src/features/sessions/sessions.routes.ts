@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { actorOf, inTenant } from '../../server/request-context';
 import { errorResponse, idParams } from '../../shared/schemas';
 import * as service from './session.service';
-import { createSessionBody, listSessionsQuery, listTrainersQuery, session, sessionDayList, sessionDaysQuery, sessionList, trainerList, updateSessionBody } from './session.schemas';
+import { createSessionBody, listSessionsQuery, listTrainersQuery, session, sessionList, trainerList, updateSessionBody } from './session.schemas';
 
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse };
 
@@ -24,17 +24,6 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/sessions/:id', {
     schema: { tags: ['sessions'], summary: 'Get a session', params: idParams, response: { 200: session, ...errors } },
   }, (request) => inTenant(request, (trx, auth) => service.getSession(trx, actorOf(auth), request.params.id)));
-
-  app.get('/api/sessions/:id/days', {
-    schema: {
-      tags: ['sessions'],
-      summary: 'List the session’s addressable half-days (date and am/pm slot, weekdays by default)',
-      params: idParams,
-      querystring: sessionDaysQuery,
-      response: { 200: sessionDayList, ...errors },
-    },
-  }, (request) => inTenant(request, (trx, auth) =>
-    service.listSessionDays(trx, actorOf(auth), request.params.id, { includeWeekends: request.query.include_weekends })));
 
   app.post('/api/sessions', {
     schema: { tags: ['sessions'], summary: 'Create a session', body: createSessionBody, response: { 201: session, ...errors } },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MESSAGES, i18nError } from '../../shared/i18n';
-import { listResponse, optionalText, paginationQuery, queryBoolean, timestamp } from '../../shared/schemas';
+import { listResponse, optionalText, paginationQuery, queryBoolean, timestamp, rejectNulCharacters } from '../../shared/schemas';
 
 export const USER_ROLES = ['admin', 'secretary', 'teacher', 'staff'] as const;
 
@@ -21,15 +21,6 @@ export const createdStaffUser = staffUser.extend({
   temporary_password: z.string().optional()
     .describe('Only when the request named no password: shown once, to hand to the new user; it is not stored in clear'),
 });
-
-/** Postgres text cannot hold U+0000: refuse it as a field error rather than fail in the database. */
-function rejectNulCharacters(values: Record<string, unknown>, ctx: z.RefinementCtx) {
-  for (const [field, value] of Object.entries(values)) {
-    if (typeof value === 'string' && value.includes('\u0000')) {
-      ctx.addIssue({ code: 'custom', message: MESSAGES.text_has_nul_character.en, params: { i18n: 'text_has_nul_character' }, path: [field] });
-    }
-  }
-}
 
 export const staffEmail = z.string().trim().toLowerCase().max(254).pipe(z.email());
 

@@ -2,13 +2,13 @@
  * Which sessions a caller may see and mark (docs/permissions.md): admin, secretary and staff
  * read every session of their organisation, a teacher only the sessions they train; admin,
  * secretary and the session's teacher write attendance and grades. A session the caller may
- * not see is a 404, exactly like one that does not exist. Shared by attendance, grades and
- * the funders' exports.
+ * not see is a 404, exactly like one that does not exist. Shared by slots, attendance, grades
+ * and the funders' exports (through this feature's index.ts).
  */
 import type { TenantTransaction } from '../../db/tenant';
 import { type Actor, type StaffRole, assertRole } from '../../shared/actor';
 import { notFound } from '../../shared/errors';
-import { type SessionRecord, findSession } from './attendance.repository';
+import { type SessionRecord, findSessionRecord } from './session.repository';
 
 export type { SessionRecord };
 
@@ -17,7 +17,7 @@ export const MARKERS: readonly StaffRole[] = ['admin', 'secretary', 'teacher'];
 
 export async function loadSession(trx: TenantTransaction, actor: Actor, sessionId: string, access: 'read' | 'write'): Promise<SessionRecord> {
   if (access === 'write') assertRole(actor, MARKERS);
-  const session = await findSession(trx, actor.organizationId, sessionId);
+  const session = await findSessionRecord(trx, actor.organizationId, sessionId);
   if (!session || (actor.role === 'teacher' && session.teacher_id !== actor.userId)) throw notFound('session');
   return session;
 }
