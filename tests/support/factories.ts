@@ -78,9 +78,14 @@ export async function createTenant(db: Kysely<Database>) {
     .values({ organization_id: organization.id, session_id: session.id, student_id: student.id })
     .returningAll()
     .executeTakeFirstOrThrow();
+  const slot = await db
+    .insertInto('session_slots')
+    .values({ organization_id: organization.id, session_id: session.id, date: '2026-03-02', start_time: '09:00', end_time: '12:30', part_of_day: 'morning' })
+    .returningAll()
+    .executeTakeFirstOrThrow();
   const attendance = await db
     .insertInto('attendance')
-    .values({ organization_id: organization.id, session_id: session.id, student_id: student.id, date: '2026-03-02', slot: 'am', status: 'present' })
+    .values({ organization_id: organization.id, session_id: session.id, slot_id: slot.id, student_id: student.id, date: '2026-03-02', status: 'present' })
     .returningAll()
     .executeTakeFirstOrThrow();
   const grade = await db
@@ -88,5 +93,5 @@ export async function createTenant(db: Kysely<Database>) {
     .values({ organization_id: organization.id, session_id: session.id, student_id: student.id, subject: 'Évaluation finale', score: '15', max_score: '20' })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return { organization, admin, secretary, teacher, staff, program, formation, session, student, enrollment, attendance, grade };
+  return { organization, admin, secretary, teacher, staff, program, formation, session, slot, student, enrollment, attendance, grade };
 }
