@@ -185,6 +185,24 @@ revoke all on function public.attendance_set_date() from public;
 revoke all on function public.session_slots_carry_date() from public;
 
 -- The half-day columns of sessions go away: the slots are the schedule ------------------------
+-- Their values are kept, one row per session that existed before slots, so that nothing is
+-- lost (a session whose dates hold no weekday got no slot) and an upgrade's verification can
+-- still find every legacy value.
+
+create table public.session_former_hours (
+  organization_id uuid not null,
+  session_id uuid not null,
+  start_time time,
+  am_end_time time,
+  pm_start_time time,
+  end_time time,
+  constraint session_former_hours_pkey primary key (organization_id, session_id),
+  constraint session_former_hours_session_fkey foreign key (organization_id, session_id)
+    references public.sessions (organization_id, id) on delete cascade
+);
+
+insert into public.session_former_hours (organization_id, session_id, start_time, am_end_time, pm_start_time, end_time)
+select organization_id, id, start_time, am_end_time, pm_start_time, end_time from public.sessions;
 
 alter table public.sessions
   drop constraint sessions_times_check,
@@ -211,10 +229,18 @@ revoke all on function public.is_slot_trainer(uuid, uuid) from public;
 grant execute on function public.is_slot_trainer(uuid, uuid) to authenticated, service_role;
 
 grant select, insert, update, delete on public.session_slots, public.session_slot_trainers to authenticated;
-grant all on public.session_slots, public.session_slot_trainers to service_role;
+grant select on public.session_former_hours to authenticated;
+grant all on public.session_slots, public.session_slot_trainers, public.session_former_hours to service_role;
 
 alter table public.session_slots enable row level security;
 alter table public.session_slot_trainers enable row level security;
+alter table public.session_former_hours enable row level security;
+
+-- former hours: read like the sessions they belong to; written only by this migration.
+create policy session_former_hours_select on public.session_former_hours for select to authenticated
+  using (organization_id = (select public.current_organization_id())
+         and ((select public.current_staff_role()) in ('admin', 'secretary', 'staff')
+              or public.is_session_teacher(organization_id, session_id)));
 
 -- slots: staff read all; a teacher the slots of the sessions they train and those they teach;
 -- admin and secretary write.

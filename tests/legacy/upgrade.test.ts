@@ -84,7 +84,31 @@ describe('eduzen db status | upgrade | verify | cleanup on a legacy database', (
       expect(Number(reversed.rows[0].n)).toBe(0);
       const customPolicy = await client.query(`select 1 from pg_policies where tablename = 'sessions' and policyname = 'Anyone sees planned sessions'`);
       expect(customPolicy.rowCount).toBe(1);
+      // The later product migrations ran too: the sessions' hours became slots, each mark sits on one.
+      const schedule = await client.query(`select
+          (select count(*) from session_slots)::int as slots,
+          (select count(*) from session_former_hours)::int as former,
+          (select count(*) from sessions)::int as sessions,
+          (select count(*) from attendance where session_id is not null and slot_id is null)::int as unplaced`);
+      expect(schedule.rows[0].slots).toBeGreaterThan(0);
+      expect(schedule.rows[0].former).toBe(schedule.rows[0].sessions);
+      expect(schedule.rows[0].unplaced).toBe(0);
     });
+  });
+
+  it('verify still checks the sessions’ legacy hours after they became slots: one changed value fails it', async () => {
+    const changed = await withClient(url, (client) => client.query(
+      `update session_former_hours set start_time = start_time + interval '1 minute'
+       where session_id = (select session_id from session_former_hours order by session_id limit 1) returning session_id`));
+    expect(changed.rowCount).toBe(1);
+    const failing = await runCli(['db', 'verify', '--database-url', url, '--json']);
+    expect(failing.code).not.toBe(0);
+    const failed = JSON.parse(failing.stdout).checks.filter((check: { ok: boolean }) => !check.ok);
+    expect(JSON.stringify(failed)).toMatch(/sessions: \d+ rows, snapshot \d+, CHECKSUM DIFFERS/);
+    await withClient(url, (client) => client.query(
+      `update session_former_hours set start_time = start_time - interval '1 minute' where session_id = $1`, [changed.rows[0].session_id]));
+    const passing = await runCli(['db', 'verify', '--database-url', url, '--json']);
+    expect(passing.code).toBe(0);
   });
 
   it('a second upgrade is a no-op that says so and changes nothing', async () => {

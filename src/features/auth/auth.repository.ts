@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
+import { formatTimeOfDay } from '../../shared/slots';
 
 /** Looks up a login identity by e-mail. Runs before any tenant exists, outside RLS. */
 export async function findIdentityByEmail(db: Kysely<Database>, email: string) {
@@ -43,6 +44,8 @@ export async function findActiveStaffMember(db: Kysely<Database>, userId: string
       'organizations.currency as organization_currency',
       'organizations.timezone as organization_timezone',
       'organizations.country as organization_country',
+      'organizations.morning_start', 'organizations.morning_end', 'organizations.afternoon_start',
+      'organizations.afternoon_end', 'organizations.evening_start', 'organizations.evening_end',
     ])
     .where('users.id', '=', userId)
     .where('users.is_active', '=', true)
@@ -63,6 +66,11 @@ export async function findActiveStaffMember(db: Kysely<Database>, userId: string
       currency: member.organization_currency,
       timezone: member.organization_timezone,
       country: member.organization_country,
+      day_hours: {
+        morning_start: formatTimeOfDay(member.morning_start), morning_end: formatTimeOfDay(member.morning_end),
+        afternoon_start: formatTimeOfDay(member.afternoon_start), afternoon_end: formatTimeOfDay(member.afternoon_end),
+        evening_start: formatTimeOfDay(member.evening_start), evening_end: formatTimeOfDay(member.evening_end),
+      },
     },
   };
 }

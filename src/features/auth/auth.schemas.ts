@@ -22,6 +22,11 @@ export const currentUser = z.object({
     currency: z.string(),
     timezone: z.string(),
     country: z.string(),
+    day_hours: z.object({
+      morning_start: z.string(), morning_end: z.string(),
+      afternoon_start: z.string(), afternoon_end: z.string(),
+      evening_start: z.string(), evening_end: z.string(),
+    }).describe('The organisation’s usual hours (HH:MM), the defaults of slot generation'),
   }),
   /** Echo it in X-CSRF-Token on mutations when authenticated by cookie. */
   csrf_token: z.string().nullable(),

@@ -67,14 +67,66 @@ export async function readSnapshot(db: AnyDb): Promise<SnapshotRow[]> {
   return rows.rows;
 }
 
+/**
+ * Columns that a later product migration moved out of a carried table, and the table that
+ * holds their values now (one row per row of the carried table, found by `join`). Verify reads
+ * them there, so that the checksum still covers every legacy value.
+ */
+const MOVED_COLUMNS: Record<string, { table: string; join: string; columns: readonly string[] }> = {
+  // 20251213000000_session_slots: the half-day hours became slots; the values are kept.
+  sessions: {
+    table: 'session_former_hours',
+    join: 'm.organization_id = t.organization_id and m.session_id = t.id',
+    columns: ['start_time', 'am_end_time', 'pm_start_time', 'end_time'],
+  },
+};
+
+/** Types hashed as values by eduzen_upgrade.table_checksum; any other by its text form. */
+const HASHED_AS_VALUES = new Set(['uuid', 'text', 'character varying', 'character', 'smallint', 'integer', 'bigint', 'numeric',
+  'boolean', 'date', 'timestamp without time zone', 'timestamp with time zone', 'time without time zone', 'interval', 'jsonb',
+  'bytea', 'real', 'double precision']);
+
+async function columnTypes(db: AnyDb, table: string): Promise<Map<string, string>> {
+  const rows = await sql<{ name: string; type: string }>`
+    select a.attname as name, format_type(a.atttypid, null) as type from pg_attribute a
+    where a.attrelid = to_regclass(${`public.${table}`}) and a.attnum > 0 and not a.attisdropped`.execute(db);
+  return new Map(rows.rows.map((row) => [row.name, row.type]));
+}
+
+/**
+ * The checksum of a carried table whose snapshot columns a later migration moved elsewhere
+ * (MOVED_COLUMNS), computed exactly as table_checksum does, reading the moved ones where they
+ * are now. Undefined when no column of the table was moved.
+ */
+async function movedColumnsChecksum(db: AnyDb, row: SnapshotRow): Promise<{ rowCount: string; checksum: string } | undefined> {
+  const moved = MOVED_COLUMNS[row.tableName];
+  if (!moved) return undefined;
+  const own = await columnTypes(db, row.tableName);
+  if (row.columns.every((column) => own.has(column))) return undefined;
+  const elsewhere = await columnTypes(db, moved.table);
+  const values = row.columns.map((column) => {
+    const [alias, type] = own.has(column) ? ['t', own.get(column)] : moved.columns.includes(column) ? ['m', elsewhere.get(column)] : ['t', undefined];
+    const reference = `${alias}.${quoteIdentifier(column)}`;
+    return type !== undefined && HASHED_AS_VALUES.has(type) ? reference : `${reference}::text`;
+  });
+  const result = await sql<{ rowCount: string; checksum: string }>`
+    select count(*)::text as "rowCount", coalesce(sum(hash_record_extended(row(${sql.raw(values.join(', '))}), 0)), 0)::text as checksum
+    from ${sql.table(`public.${row.tableName}`)} t
+    left join ${sql.table(`public.${moved.table}`)} m on ${sql.raw(moved.join)}`.execute(db);
+  return result.rows[0];
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
 export async function compareWithSnapshot(db: AnyDb): Promise<ChecksumComparison[]> {
   const comparisons: ChecksumComparison[] = [];
   for (const row of await readSnapshot(db)) {
     const expectedRows = Number(row.rowCount);
     try {
-      const current = await sql<{ rowCount: string; checksum: string }>`
-        select row_count::text as "rowCount", checksum from eduzen_upgrade.table_checksum(${row.tableName}, ${row.columns})`.execute(db);
-      const actual = current.rows[0];
+      const actual = await movedColumnsChecksum(db, row) ?? (await sql<{ rowCount: string; checksum: string }>`
+        select row_count::text as "rowCount", checksum from eduzen_upgrade.table_checksum(${row.tableName}, ${row.columns})`.execute(db)).rows[0];
       comparisons.push({
         table: row.tableName,
         expectedRows,
