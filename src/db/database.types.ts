@@ -173,6 +173,15 @@ export interface RevokedSessions {
   user_id: string;
 }
 
+export interface SessionFormerHours {
+  am_end_time: string | null;
+  end_time: string | null;
+  organization_id: string;
+  pm_start_time: string | null;
+  session_id: string;
+  start_time: string | null;
+}
+
 export interface Sessions {
   capacity_max: number | null;
   created_at: Generated<Timestamp>;
@@ -250,6 +259,7 @@ export interface DB {
   organizations: Organizations;
   programs: Programs;
   revoked_sessions: RevokedSessions;
+  session_former_hours: SessionFormerHours;
   session_slot_trainers: SessionSlotTrainers;
   session_slots: SessionSlots;
   sessions: Sessions;
