@@ -47,7 +47,8 @@ describe('eduzen db backup / restore', () => {
     expect(await databaseFingerprint(target)).toBe(await databaseFingerprint(source));
   });
 
-  it('backs up and restores the embedded database with its own dump', async () => {
+  // Three CLI processes, each booting the embedded engine (WebAssembly) and reading its data directory.
+  it('backs up and restores the embedded database with its own dump', { timeout: 180_000 }, async () => {
     const dataDir = path.join(dir, 'embedded');
     const handle = await connect({ engine: 'embedded', dataDir });
     await handle.db.schema.createTable('notes').addColumn('id', 'integer', (column) => column.primaryKey()).execute();

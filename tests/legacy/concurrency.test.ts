@@ -122,3 +122,57 @@ describe('the upgrade under concurrent traffic', () => {
     expect(Number(present.rows[0].n)).toBe(traffic.inserted.length);
   });
 });
+
+describe('users’ writes while the new columns are being filled', () => {
+  it('are never refused by the upgrade’s intermediate state: rows not yet backfilled take an update, new rows need no organisation', { timeout: 120_000 }, async () => {
+    const url = await createServerDatabase();
+    await buildLegacyDatabase(url, {
+      size: { organizations: 2, sessions: 40, enrollmentsPerSession: 3, attendancePerSession: 1, gradesPerSession: 1 },
+      awkward: false,
+    });
+    const handle = await connect({ engine: 'postgres', databaseUrl: url, poolSize: 4 });
+    const written: { session?: string; enrollment?: string; inserted?: string } = {};
+    try {
+      const result = await runUpgrade(handle, {
+        remedies: {},
+        batchSize: 10,
+        progressStream: { isTTY: false, write: () => true } as unknown as NodeJS.WritableStream,
+        checkpoint: async (name) => {
+          if (name !== 'after:catalogue') return;
+          // Between the catalogue phase and the backfill: the columns exist, empty, under their NOT NULL-to-be checks.
+          await withClient(url, async (client) => {
+            const session = await client.query(`update sessions set location = 'Salle des fêtes'
+              where id = (select id from sessions where organization_id is null order by id limit 1) returning id, organization_id`);
+            expect(session.rows[0].organization_id).not.toBeNull();
+            written.session = session.rows[0].id;
+            const enrollment = await client.query(`update enrollments set notes = 'relancé'
+              where id = (select id from enrollments where organization_id is null order by id limit 1) returning id, organization_id, enrolled_at`);
+            expect(enrollment.rows[0].organization_id).not.toBeNull();
+            expect(enrollment.rows[0].enrolled_at).not.toBeNull();
+            written.enrollment = enrollment.rows[0].id;
+            const free = await client.query(`select s.id as session_id, st.id as student_id from sessions s
+              join formations f on f.id = s.formation_id join students st on st.organization_id = f.organization_id
+              where not exists (select 1 from enrollments e where e.session_id = s.id and e.student_id = st.id) order by s.id, st.id limit 1`);
+            const inserted = await client.query(`insert into enrollments (id, session_id, student_id) values ($1, $2, $3) returning id, organization_id`,
+              [randomUUID(), free.rows[0].session_id, free.rows[0].student_id]);
+            expect(inserted.rows[0].organization_id).not.toBeNull();
+            written.inserted = inserted.rows[0].id;
+          });
+        },
+      });
+      expect(result.outcome).toBe('upgraded');
+    } finally {
+      await handle.close();
+    }
+    await withClient(url, async (client) => {
+      const session = await client.query('select location, organization_id from sessions where id = $1', [written.session]);
+      expect(session.rows[0]).toMatchObject({ location: 'Salle des fêtes' });
+      const enrollments = await client.query('select id, notes from enrollments where id = any ($1::uuid[]) order by id', [[written.enrollment, written.inserted]]);
+      expect(enrollments.rowCount).toBe(2);
+      expect(enrollments.rows.find((row) => row.id === written.enrollment)?.notes).toBe('relancé');
+      // The fill-on-write triggers are gone with the upgrade's intermediate state.
+      const triggers = await client.query(`select tgname from pg_trigger where tgname like '%upgrade_fill%'`);
+      expect(triggers.rows).toEqual([]);
+    });
+  });
+});

@@ -26,13 +26,35 @@ export function emitUpgradeSql(remedies: Remedies): string {
     'set local lock_timeout = \'0\';',
     guardSql(remedies),
   ];
-  for (const step of plan) {
-    parts.push('', `-- ${step.phase}: ${step.summary}`);
+  // The steps up to the baseline run only on a database not upgraded yet: later migrations may
+  // have dropped columns of the baseline (the sessions' half-day hours), which the catalogue
+  // phase would otherwise add back on a second run.
+  const upgrade: string[] = [];
+  for (const step of plan.filter((candidate) => candidate.kind !== 'migrate')) {
     const statements = step.phase === 'remedies' ? [CARRY_BACK_SQL, ...remediesSql(remedies)] : stepSql(step);
-    parts.push(...statements.map((statement) => `${statement.trim()};`));
+    upgrade.push(`    -- ${step.phase}: ${step.summary.replace(/\n/g, ' ')}`, ...statements.map((statement) => `    execute ${quoteStep(statement.trim())};`));
+  }
+  parts.push('', `do $eduzen_upgrade$
+begin
+  if to_regclass('supabase_migrations.schema_migrations') is not null then
+    if exists (select 1 from supabase_migrations.schema_migrations where version = '${BASELINE_VERSIONS[BASELINE_VERSIONS.length - 1]}') then
+      raise notice 'EDUZEN: the database is upgraded already; only later migrations, if any, are applied';
+      return;
+    end if;
+  end if;
+${upgrade.join('\n')}
+end
+$eduzen_upgrade$;`);
+  for (const step of plan.filter((candidate) => candidate.kind === 'migrate')) {
+    parts.push('', `-- ${step.phase}: ${step.summary}`, ...stepSql(step).map((statement) => `${statement.trim()};`));
   }
   parts.push('', 'commit;', '');
   return parts.join('\n');
+}
+
+function quoteStep(statement: string): string {
+  if (statement.includes('$eduzen_step$')) throw new Error('a statement of the upgrade uses the script\'s own quote tag');
+  return `$eduzen_step$${statement}$eduzen_step$`;
 }
 
 function stepSql(step: UpgradeStep): string[] {

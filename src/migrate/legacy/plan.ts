@@ -51,6 +51,42 @@ export function backfillSetSql(spec: BackfillSpec): { set: string; pending: stri
   };
 }
 
+/**
+ * While the backfill runs, users go on writing: a row they update before its batch came, or a
+ * row they insert with the legacy application (which knows nothing of the new columns), would
+ * break the NOT NULL-to-be checks the catalogue phase adds. A trigger fills the new columns of
+ * every such row from the row itself, as the backfill would (pgroll's "up" functions), so no
+ * user's write is refused because of the upgrade's intermediate state. The function is created
+ * before any lock (plpgsql resolves columns when it runs), the trigger with the columns in the
+ * catalogue phase (a WHEN clause keeps it off the rows that need nothing, the backfill's own
+ * included), and finalize drops it once the columns are NOT NULL.
+ */
+export function fillOnWriteFunctionSql(spec: BackfillSpec): string {
+  const alias = spec.from.trim().split(/\s+/).pop()!;
+  const onNew = (expression: string) => expression.replace(/\bt\./g, 'new.');
+  const fills = Object.entries(spec.assignments).map(([column, expression]) => (
+    new RegExp(`\\b${alias}\\.`).test(expression)
+      ? `  if new.${column} is null then\n    select ${expression} into new.${column} from ${spec.from} where ${onNew(spec.where)};\n  end if;`
+      : `  new.${column} := coalesce(new.${column}, ${onNew(expression)});`
+  ));
+  return `create or replace function eduzen_upgrade.fill_${spec.table}() returns trigger
+  language plpgsql as $$
+begin
+${fills.join('\n')}
+  return new;
+end $$`;
+}
+
+export function fillOnWriteTriggerSql(spec: BackfillSpec): string {
+  const pending = Object.keys(spec.assignments).map((column) => `new.${column} is null`).join(' or ');
+  return `create or replace trigger ${spec.table}_upgrade_fill before insert or update on public.${spec.table}
+  for each row when (${pending}) execute function eduzen_upgrade.fill_${spec.table}()`;
+}
+
+export function dropFillOnWriteSql(spec: BackfillSpec): string {
+  return `drop trigger if exists ${spec.table}_upgrade_fill on public.${spec.table}`;
+}
+
 /** The whole backfill as one statement, for the SQL script and small databases. */
 export function backfillAllSql(spec: BackfillSpec): string {
   const { set, pending } = backfillSetSql(spec);
@@ -217,11 +253,11 @@ export function buildPlan(options: PlanOptions): UpgradeStep[] {
   const start = `insert into eduzen_upgrade.run (options) select ${`'${JSON.stringify(options.remedies).replace(/'/g, "''")}'`}::jsonb
     where not exists (select 1 from eduzen_upgrade.run where finished_at is null)`;
   return [
-    { phase: 'prepare', kind: 'transaction', exclusive: false, summary: 'install the upgrade helpers and the auth shim where missing; pause autovacuum on the upgraded tables; create change_log', statements: [...prepareSql(), start, PAUSE_AUTOVACUUM_SQL, ...EARLY_NEW_TABLES.flatMap((table) => newTableSql(table))] },
+    { phase: 'prepare', kind: 'transaction', exclusive: false, summary: 'install the upgrade helpers and the auth shim where missing; pause autovacuum on the upgraded tables; create change_log', statements: [...prepareSql(), start, PAUSE_AUTOVACUUM_SQL, ...EARLY_NEW_TABLES.flatMap((table) => newTableSql(table)), ...BACKFILL_SPECS.map(fillOnWriteFunctionSql)] },
     { phase: 'repair', kind: 'transaction', exclusive: true, summary: "carry back the old script's partial copies and undo its empty new programs, or, if it ran to the end, take back from sessions_temp what it lost", statements: [REPAIR_SQL] },
     { phase: 'remedies', kind: 'transaction', exclusive: false, summary: 'carry back what the old script lost, if it ran to the end; apply the remedies chosen for the blockers', statements: [CARRY_BACK_SQL, ...remedies] },
     { phase: 'snapshot', kind: 'transaction', exclusive: false, summary: 'record row counts and content checksums of the legacy tables', statements: [SNAPSHOT_SQL, "select eduzen_upgrade.set_phase('snapshot')"] },
-    { phase: 'catalogue', kind: 'transaction', exclusive: true, summary: 'rename in place, create programs, add columns and NOT VALID checks, align names', statements: [...catalogueSql(), "select eduzen_upgrade.set_phase('catalogue')"] },
+    { phase: 'catalogue', kind: 'transaction', exclusive: true, summary: 'rename in place, create programs, add columns and NOT VALID checks (and the triggers that fill them on users\' writes), align names', statements: [...catalogueSql(), ...BACKFILL_SPECS.map(fillOnWriteTriggerSql), "select eduzen_upgrade.set_phase('catalogue')"] },
     ...BACKFILL_SPECS.map((backfill): UpgradeStep => ({
       phase: 'backfill', kind: 'backfill', summary: `fill ${Object.keys(backfill.assignments).join(', ')} of ${backfill.table} in batches`, backfill,
     })),
@@ -239,7 +275,7 @@ export function buildPlan(options: PlanOptions): UpgradeStep[] {
     {
       phase: 'finalize', kind: 'transaction', exclusive: true,
       summary: 'turn validated checks into NOT NULL without a scan; replace superseded constraints, indexes, triggers and policies; RLS, grants; record the baseline in the history',
-      statements: ['select eduzen_upgrade.promote_not_null()', ...finalizeSql(), ...historySql(), "select eduzen_upgrade.set_phase('finalize')",
+      statements: ['select eduzen_upgrade.promote_not_null()', ...BACKFILL_SPECS.map(dropFillOnWriteSql), ...finalizeSql(), ...historySql(), "select eduzen_upgrade.set_phase('finalize')",
         'update eduzen_upgrade.run set finished_at = now() where finished_at is null'],
     },
     { phase: 'migrate', kind: 'migrate', summary: `apply later product migrations (${readMigrationFiles().length - BASELINE_VERSIONS.length} now); give autovacuum back to the tables` },
