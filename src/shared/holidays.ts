@@ -87,7 +87,7 @@ const cache = new Map<string, Map<string, PublicHoliday>>();
 
 /** The holidays of `country` in `year`, by date. */
 function holidaysOfYear(country: string, year: number): Map<string, PublicHoliday> {
-  const key = `${country}|${year}`;
+  const key = `${country.toUpperCase()}|${year}`;
   let holidays = cache.get(key);
   if (!holidays) {
     const rule = HOLIDAY_CALENDARS[country.toUpperCase()];

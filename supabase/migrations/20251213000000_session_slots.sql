@@ -25,7 +25,9 @@ alter table public.organizations
   add column evening_start time not null default '18:00',
   add column evening_end time not null default '21:00',
   add constraint organizations_day_hours_check
-    check (morning_start < morning_end and afternoon_start < afternoon_end and evening_start < evening_end);
+    check (morning_start < morning_end and morning_end <= afternoon_start
+           and afternoon_start < afternoon_end and afternoon_end <= evening_start
+           and evening_start < evening_end);
 
 -- Slots --------------------------------------------------------------------------------------
 
@@ -213,21 +215,6 @@ alter table public.sessions
 
 -- Row-level security --------------------------------------------------------------------------
 
--- Is the caller one of this slot's trainers?
-create or replace function public.is_slot_trainer(p_organization_id uuid, p_slot_id uuid)
-  returns boolean
-  language sql stable security definer
-  set search_path = public, pg_temp
-  as $$
-    select exists (
-      select 1 from public.session_slot_trainers t
-      where t.organization_id = p_organization_id and t.slot_id = p_slot_id and t.user_id = auth.uid()
-    )
-  $$;
-
-revoke all on function public.is_slot_trainer(uuid, uuid) from public;
-grant execute on function public.is_slot_trainer(uuid, uuid) to authenticated, service_role;
-
 grant select, insert, update, delete on public.session_slots, public.session_slot_trainers to authenticated;
 grant select on public.session_former_hours to authenticated;
 grant all on public.session_slots, public.session_slot_trainers, public.session_former_hours to service_role;
@@ -242,13 +229,12 @@ create policy session_former_hours_select on public.session_former_hours for sel
          and ((select public.current_staff_role()) in ('admin', 'secretary', 'staff')
               or public.is_session_teacher(organization_id, session_id)));
 
--- slots: staff read all; a teacher the slots of the sessions they train and those they teach;
--- admin and secretary write.
+-- slots: staff read all; a teacher the slots of the sessions they train (as for the sessions
+-- themselves: a teacher's scope is sessions.teacher_id); admin and secretary write.
 create policy session_slots_select on public.session_slots for select to authenticated
   using (organization_id = (select public.current_organization_id())
          and ((select public.current_staff_role()) in ('admin', 'secretary', 'staff')
-              or public.is_session_teacher(organization_id, session_id)
-              or public.is_slot_trainer(organization_id, id)));
+              or public.is_session_teacher(organization_id, session_id)));
 create policy session_slots_insert on public.session_slots for insert to authenticated
   with check (organization_id = (select public.current_organization_id())
               and (select public.current_staff_role()) in ('admin', 'secretary'));

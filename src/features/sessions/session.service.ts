@@ -74,7 +74,7 @@ export async function createSession(trx: TenantTransaction, actor: Actor, values
   const created = await repository.insertSession(trx, actor.organizationId, fields).catch((error) => translateConstraintError(error, CONSTRAINTS));
   if (schedule !== null) {
     const session = await loadSession(trx, actor, created.id, 'read');
-    await generateIntoSession(trx, actor, session, schedule ?? {}, language);
+    await generateIntoSession(trx, actor, session, schedule ?? {}, language, 'schedule');
   }
   return getSession(trx, actor, created.id);
 }

@@ -1,5 +1,6 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { Database } from '../../db/schema';
+import { TRAINER_ROLES } from '../../shared/slots';
 import { SEAT_HOLDING_STATUSES } from './session.repository';
 
 export type SlotRow = {
@@ -53,7 +54,7 @@ export async function findSlot(db: Kysely<Database>, organizationId: string, ses
     .executeTakeFirst();
 }
 
-/** The trainers of these slots, by name. */
+/** The trainers of these slots: leads, then co-trainers, then assistants, each by name. */
 export async function listSlotTrainers(db: Kysely<Database>, organizationId: string, slotIds: readonly string[]): Promise<TrainerRow[]> {
   if (slotIds.length === 0) return [];
   return db.selectFrom('session_slot_trainers')
@@ -63,7 +64,8 @@ export async function listSlotTrainers(db: Kysely<Database>, organizationId: str
     .select(['session_slot_trainers.slot_id', 'session_slot_trainers.user_id', 'users.full_name', 'users.email', 'session_slot_trainers.role'])
     .where('session_slot_trainers.organization_id', '=', organizationId)
     .where('session_slot_trainers.slot_id', 'in', slotIds)
-    .orderBy('session_slot_trainers.role').orderBy('users.full_name').orderBy('users.email')
+    .orderBy(sql`array_position(array[${sql.join(TRAINER_ROLES.map((role) => sql.lit(role)))}], ${sql.ref('session_slot_trainers.role')})`)
+    .orderBy('users.full_name').orderBy('users.email')
     .execute();
 }
 

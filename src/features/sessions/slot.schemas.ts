@@ -79,7 +79,10 @@ function checkSlot(values: Partial<z.infer<typeof slotFields>>, ctx: z.Refinemen
   });
 }
 
-export const createSlotBody = slotFields.superRefine(checkSlot).superRefine(rejectNulCharacters);
+/** A new slot is planned unless it says otherwise, so a reason alone is refused as well. */
+export const createSlotBody = slotFields
+  .superRefine((values, ctx) => checkSlot({ status: 'planned', ...values }, ctx))
+  .superRefine(rejectNulCharacters);
 export const updateSlotBody = slotFields.partial().superRefine(checkSlot).superRefine(rejectNulCharacters);
 
 export const dayPartInput = z.object({

@@ -2,7 +2,8 @@
  * A session's schedule: its slots. Everyone who may see a session reads its slots; admin and
  * secretary create, edit, cancel, delete and generate them. Rules (README.md, "Slots"):
  * - a slot lies within its session's dates, ends after it starts, and overlaps no other slot
- *   of the same session (409 SLOT_OVERLAP);
+ *   of the same session (409 SLOT_OVERLAP); a cancelled slot takes no time, so another may
+ *   be planned in its place, and it is checked again when reinstated;
  * - a slot with attendance marks keeps its date and hours and cannot be cancelled or deleted
  *   (409): the marks are evidence of what happened then;
  * - a slot on a Sunday or a public holiday is allowed, and flagged (`non_working_day`);
@@ -98,7 +99,7 @@ async function assertNoOverlap(
   slot: { date: string; start_time: string; end_time: string }, ignoreId: string | undefined, language: Language,
 ) {
   const others = await repository.listSessionSlots(trx, actor.organizationId, session.id);
-  const clash = others.find((other) => other.id !== ignoreId && slotsOverlap(other, slot));
+  const clash = others.find((other) => other.id !== ignoreId && other.status !== 'cancelled' && slotsOverlap(other, slot));
   if (clash) {
     throw new AppError('SLOT_OVERLAP', message('slot_overlap', language), {
       slot_id: clash.id, date: clash.date, start_time: formatTimeOfDay(clash.start_time), end_time: formatTimeOfDay(clash.end_time),
@@ -114,7 +115,7 @@ export async function createSlot(trx: TenantTransaction, actor: Actor, sessionId
   const session = await loadSessionForSchedule(trx, actor, sessionId);
   assertWithinSession(session, body.date, 'date', language);
   await assertTrainers(trx, actor, body.trainers, language);
-  await assertNoOverlap(trx, actor, session, body, undefined, language);
+  if (body.status !== 'cancelled') await assertNoOverlap(trx, actor, session, body, undefined, language);
   const { trainers, ...fields } = body;
   const [id] = await repository.insertSlots(trx, actor.organizationId, session.id, [{
     ...fields,
@@ -129,22 +130,26 @@ export async function updateSlot(
 ): Promise<Slot> {
   const session = await loadSessionForSchedule(trx, actor, sessionId);
   const stored = await getSlot(trx, actor, session, slotId);
+  // Times compared as stored ('09:00'), so that resending '09:00:00' is not a move.
   const merged = {
     date: body.date ?? stored.date,
-    start_time: body.start_time ?? stored.start_time,
-    end_time: body.end_time ?? stored.end_time,
+    start_time: formatTimeOfDay(body.start_time ?? stored.start_time),
+    end_time: formatTimeOfDay(body.end_time ?? stored.end_time),
     status: body.status ?? stored.status,
   };
   if (slotMinutes(merged) <= 0) throw fieldError(body.end_time ? 'end_time' : 'start_time', 'slot_end_before_start', language);
   const moved = merged.date !== stored.date || merged.start_time !== stored.start_time || merged.end_time !== stored.end_time;
+  const reinstated = stored.status === 'cancelled' && merged.status !== 'cancelled';
   if (stored.marked_count > 0 && (moved || merged.status === 'cancelled')) throw slotHasMarks(language, stored.marked_count);
   if (body.cancellation_reason && merged.status !== 'cancelled') throw fieldError('cancellation_reason', 'cancellation_reason_needs_cancelled', language);
   if (body.date) assertWithinSession(session, body.date, 'date', language);
   await assertTrainers(trx, actor, body.trainers, language);
-  if (moved) await assertNoOverlap(trx, actor, session, merged, slotId, language);
+  if ((moved || reinstated) && merged.status !== 'cancelled') await assertNoOverlap(trx, actor, session, merged, slotId, language);
   const { trainers, ...fields } = body;
   await repository.updateSlot(trx, actor.organizationId, slotId, {
     ...fields,
+    // A slot moved to another time of day changes part of the day, unless the request says which.
+    ...(body.start_time && !body.part_of_day && merged.start_time !== stored.start_time ? { part_of_day: partOfDayAt(merged.start_time) } : {}),
     // Leaving the cancelled status clears its reason.
     ...(merged.status !== 'cancelled' ? { cancellation_reason: null } : {}),
   });
@@ -183,15 +188,21 @@ export async function generateSlots(
   return generateIntoSession(trx, actor, session, body, language);
 }
 
+/**
+ * `patternField` names the request field the pattern came in (`schedule` of a new session), so
+ * that its errors point there rather than at fields of the generate body.
+ */
 export async function generateIntoSession(
   trx: TenantTransaction, actor: Actor, session: SessionRecord,
   body: SchedulePattern & { from?: string; to?: string; replace?: boolean; preview?: boolean }, language: Language,
+  patternField?: string,
 ): Promise<GenerateSlotsResult> {
   const pattern = resolvePattern(session, body);
-  if (pattern.from < session.start_date) throw fieldError('from', 'slot_outside_session', language);
-  if (pattern.to > session.end_date) throw fieldError('to', 'slot_outside_session', language);
+  // Each bound on its own: a period entirely before or after the session is refused too.
+  if (pattern.from < session.start_date || pattern.from > session.end_date) throw fieldError(patternField ?? 'from', 'slot_outside_session', language);
+  if (pattern.to < session.start_date || pattern.to > session.end_date) throw fieldError(patternField ?? 'to', 'slot_outside_session', language);
   const { slots, skipped } = generateFromPattern(pattern, session.organization_country);
-  if (slots.length > MAX_GENERATED_SLOTS) throw fieldError('to', 'too_many_slots', language);
+  if (slots.length > MAX_GENERATED_SLOTS) throw fieldError(patternField ?? 'to', 'too_many_slots', language);
 
   const existing = await readSessionSlots(trx, actor, session);
   const inPeriod = existing.filter((slot) => slot.date >= pattern.from && slot.date <= pattern.to);
