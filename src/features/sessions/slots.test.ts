@@ -79,6 +79,17 @@ describeApi('session slots API', (ctx) => {
     expect((await admin.get('/api/sessions/abc/slots')).statusCode).toBe(400);
   });
 
+  it('gives a slot moved to another time of day its new part of the day, unless the request names one', async () => {
+    const tenant = await createTenant(ctx.db);
+    const admin = await ctx.login(tenant.admin);
+    const session = await createSession(admin, tenant);
+    const slotUrl = `/api/sessions/${session.id}/slots/${(await admin.post(`/api/sessions/${session.id}/slots`, { date: '2027-01-12', start_time: '09:00', end_time: '12:00' })).json().id}`;
+    expect((await admin.patch(slotUrl, { start_time: '18:00', end_time: '21:00' })).json()).toMatchObject({ part_of_day: 'evening', minutes: 180 });
+    expect((await admin.patch(slotUrl, { start_time: '14:00', end_time: '17:00', part_of_day: 'evening' })).json().part_of_day).toBe('evening');
+    expect((await admin.patch(slotUrl, { end_time: '17:30' })).json().part_of_day).toBe('evening');
+    expect((await admin.patch(slotUrl, { start_time: '13:30' })).json().part_of_day).toBe('afternoon');
+  });
+
   it('refuses invalid slots with field errors in French and English, and writes nothing', async () => {
     const tenant = await createTenant(ctx.db);
     const admin = await ctx.login(tenant.admin);
