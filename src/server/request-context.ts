@@ -7,6 +7,7 @@
  * every request, so a deactivated account or a changed role takes effect at once.
  * Mutations authenticated by cookie must carry the session's CSRF token in X-CSRF-Token.
  */
+import type { DayHours } from '../shared/slots';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TenantClaims, TenantTransaction } from '../db/tenant';
 import { withTenant } from '../db/tenant';
@@ -34,6 +35,7 @@ export type AuthContext = {
     currency: string;
     timezone: string;
     country: string;
+    day_hours: DayHours;
   };
   claims: TenantClaims;
   via: 'cookie' | 'bearer';

@@ -121,7 +121,7 @@ describe('eduzen CLI on a server database', () => {
 
     const seeded = await runCli(['seed', '--demo'], { env });
     expect(seeded.code).toBe(0);
-    expect(seeded.stdout).toMatch(/demo data created: 3 programs, 8 formations, 20 sessions, 60 students/);
+    expect(seeded.stdout).toMatch(/demo data created: 3 programs, 8 formations, 20 sessions, \d+ slots, 60 students/);
     expect(seeded.stdout).toMatch(/demo login: admin@lumiere-formation\.fr \/ \S+/);
     const again = await runCli(['seed', '--demo'], { env });
     expect(again.code).toBe(0);

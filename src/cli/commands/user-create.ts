@@ -1,3 +1,4 @@
+import { identityExists } from '../../features/auth';
 import { findOrganizationByCode } from '../../features/organizations/organization.repository';
 import { STAFF_ROLES, type StaffRole, createStaffAccount } from '../../features/users/staff-account';
 import { migrate } from '../../migrate/runner';
@@ -29,8 +30,7 @@ export const userCreateCommand: Command = {
         context.stderr.write(`no organisation with code ${orgCode}\n`);
         return 1;
       }
-      const taken = await handle.db.selectFrom('auth.users').select('id').where('email', '=', email).executeTakeFirst();
-      if (taken) {
+      if (await identityExists(handle.db, email)) {
         context.stderr.write(`an account with e-mail ${email} already exists\n`);
         return 1;
       }

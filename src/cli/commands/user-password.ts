@@ -1,4 +1,4 @@
-import { hashPassword } from '../../features/auth';
+import { setIdentityPassword } from '../../features/auth';
 import { type Command, DATABASE_OPTIONS, DATABASE_USAGE, UsageError, requiredOption } from '../command';
 import { withDatabase } from '../database';
 import { readSecret } from '../read-secret';
@@ -16,11 +16,8 @@ export const userPasswordCommand: Command = {
       throw new UsageError(`the password read from stdin must have at least ${MIN_PASSWORD_LENGTH} characters`);
     }
     return withDatabase(context, async (handle) => {
-      const result = await handle.db.updateTable('auth.users')
-        .set({ encrypted_password: await hashPassword(password), updated_at: new Date() })
-        .where('email', '=', email)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) {
+      // Hashed as the identity store verifies it: bcrypt where Supabase Auth reads auth.users.
+      if (!(await setIdentityPassword(handle.db, email, password))) {
         context.stderr.write(`no account with e-mail ${email}\n`);
         return 1;
       }

@@ -1,11 +1,13 @@
 /**
- * Creation of staff accounts by an operator (CLI, demo seed, tests): the auth.users identity
- * and the public.users profile, in one transaction. Runs with the connection's own privileges,
- * outside row-level security; the API creates accounts through withTenant instead.
+ * Creation of staff accounts by an operator (CLI, demo seed, tests): the login identity, in the
+ * shape of the database's identity store (Supabase Auth's auth.users or EDUZEN's shim), and the
+ * public.users profile, in one transaction. Runs with the connection's own privileges, outside
+ * row-level security; the API creates accounts through withTenant instead.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { hashPassword } from '../auth';
+import { createIdentity, hashPassword, identityStoreOf } from '../auth';
+import { insertStaffProfile } from './user.repository';
 
 export const STAFF_ROLES = ['admin', 'secretary', 'teacher', 'staff'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -20,23 +22,11 @@ export type NewStaffAccount = {
 
 export async function createStaffAccount(db: Kysely<Database>, account: NewStaffAccount) {
   const email = account.email.trim().toLowerCase();
-  const encryptedPassword = await hashPassword(account.password);
+  const fullName = account.fullName ?? null;
+  const store = await identityStoreOf(db);
+  const passwordHash = await hashPassword(account.password, store.passwordHashKind);
   return db.transaction().execute(async (trx) => {
-    const identity = await trx
-      .insertInto('auth.users')
-      .values({ email, encrypted_password: encryptedPassword })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return trx
-      .insertInto('users')
-      .values({
-        id: identity.id,
-        organization_id: account.organizationId,
-        email,
-        full_name: account.fullName ?? null,
-        role: account.role,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const id = await createIdentity(trx, store, { email, passwordHash, fullName });
+    return insertStaffProfile(trx, { id, organizationId: account.organizationId, email, fullName, role: account.role });
   });
 }

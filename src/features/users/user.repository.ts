@@ -43,6 +43,17 @@ export async function createStaffAccount(
   return result.rows[0]!.id;
 }
 
+/** The profile of a new staff member, whose login identity `id` was just created. */
+export async function insertStaffProfile(
+  db: Kysely<Database>,
+  profile: { id: string; organizationId: string; email: string; fullName: string | null; role: string },
+) {
+  return db.insertInto('users')
+    .values({ id: profile.id, organization_id: profile.organizationId, email: profile.email, full_name: profile.fullName, role: profile.role })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 export async function updateUser(db: Kysely<Database>, organizationId: string, id: string, values: UpdateUser) {
   if (Object.values(values).every((value) => value === undefined)) return findUser(db, organizationId, id);
   return db.updateTable('users').set(values).where('organization_id', '=', organizationId).where('id', '=', id)

@@ -8,7 +8,7 @@ import type { TenantTransaction } from '../../db/tenant';
 import { type Actor, assertRole } from '../../shared/actor';
 import { translateConstraintError } from '../../shared/database-errors';
 import { AppError, notFound } from '../../shared/errors';
-import { hashPassword } from '../auth';
+import { type PasswordHashKind, hashPassword } from '../auth';
 import * as repository from './user.repository';
 import type { CreateUser, ListUsersQuery, UpdateUser } from './user.schemas';
 
@@ -44,11 +44,15 @@ export async function getUser(trx: TenantTransaction, actor: Actor, id: string) 
   return toStaffUser(user);
 }
 
-/** Creates an account in the caller's organisation; a generated password is returned once. */
-export async function createUser(trx: TenantTransaction, actor: Actor, values: CreateUser) {
+/**
+ * Creates an account in the caller's organisation; a generated password is returned once. The
+ * password is hashed with the kind the identity store verifies (bcrypt where Supabase Auth reads
+ * auth.users, argon2id on EDUZEN's own).
+ */
+export async function createUser(trx: TenantTransaction, actor: Actor, values: CreateUser, passwordHashKind: PasswordHashKind) {
   assertRole(actor, ADMINS);
   const temporaryPassword = values.password === undefined ? generateTemporaryPassword() : undefined;
-  const passwordHash = await hashPassword(values.password ?? temporaryPassword!);
+  const passwordHash = await hashPassword(values.password ?? temporaryPassword!, passwordHashKind);
   const id = await repository.createStaffAccount(trx, {
     email: values.email,
     passwordHash,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, inTenant } from '../../server/request-context';
+import { identityStoreOf } from '../auth';
 import { errorResponse, idParams } from '../../shared/schemas';
 import * as service from './user.service';
 import { createUserBody, createdStaffUser, listUsersQuery, staffUser, updateUserBody, userList } from './user.schemas';
@@ -24,7 +25,9 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 201: createdStaffUser, ...errors },
     },
   }, async (request, reply) => {
-    const created = await inTenant(request, (trx, auth) => service.createUser(trx, actorOf(auth), request.body));
+    // Read on the app's own handle (cached there), not inside the tenant transaction.
+    const { passwordHashKind } = await identityStoreOf(app.database.db);
+    const created = await inTenant(request, (trx, auth) => service.createUser(trx, actorOf(auth), request.body, passwordHashKind));
     return reply.status(201).header('cache-control', 'no-store').send(created);
   });
 
