@@ -6,6 +6,7 @@
 import { expect, it } from 'vitest';
 import { describeBrowser, screenshot } from '../support/browser';
 import { createStaff, createTenant } from '../support/factories';
+import { insertSlots } from '../support/slot-factories';
 
 describeBrowser('what each user can see', (ctx) => {
   it('shows a second organisation none of the first one’s data, and a not-found page for its session', async () => {
@@ -59,8 +60,14 @@ describeBrowser('what each user can see', (ctx) => {
     expect(await page.getByRole('table').count()).toBe(0);
 
     // A teacher marks attendance on their own session.
+    await insertSlots(ctx.db, tenant.session);
     await page.goto(ctx.url(`/dashboard/sessions/${tenant.session.id}/attendance`));
-    await page.getByRole('button', { name: /Camille Martin, 2 mars 2026 Après-midi : Non renseigné/ }).click();
-    await page.getByRole('button', { name: /Camille Martin, 2 mars 2026 Après-midi : Présent/ }).waitFor();
+    await page.getByRole('button', { name: /Camille Martin, 2 mars 2026 Après-midi 13:30–17:00 : Non renseigné/ }).click();
+    await page.getByRole('button', { name: /Camille Martin, 2 mars 2026 Après-midi 13:30–17:00 : Présent/ }).waitFor();
+    const afternoon = await ctx.db.selectFrom('attendance').innerJoin('session_slots', 'session_slots.id', 'attendance.slot_id')
+      .select(['attendance.status', 'attendance.recorded_by'])
+      .where('attendance.session_id', '=', tenant.session.id).where('attendance.date', '=', '2026-03-02').where('session_slots.part_of_day', '=', 'afternoon')
+      .executeTakeFirstOrThrow();
+    expect(afternoon).toEqual({ status: 'present', recorded_by: tenant.teacher.id });
   });
 });

@@ -58,10 +58,27 @@ describeBrowser('post-migration checklist through the dashboard', (ctx) => {
     await dialog.getByLabel('Formateur').selectOption({ label: 'Julien Formateur' });
     await dialog.getByLabel('Capacité maximale').fill('12');
     await dialog.getByLabel('Lieu').fill('Salle 2');
+    // The planning: weekdays, morning and afternoon at the organisation's hours, no Sunday, no holiday.
+    const planning = dialog.getByRole('group', { name: 'Planning' });
+    for (const day of ['Lundi', 'Mardi', 'Mercredi', 'Jeudi', 'Vendredi']) expect(await planning.getByLabel(day, { exact: true }).isChecked(), day).toBe(true);
+    for (const day of ['Samedi', 'Dimanche']) expect(await planning.getByLabel(day, { exact: true }).isChecked(), day).toBe(false);
+    expect(await planning.getByLabel('Matin', { exact: true }).isChecked()).toBe(true);
+    expect(await planning.getByLabel('Après-midi', { exact: true }).isChecked()).toBe(true);
+    expect(await planning.getByLabel('Soir', { exact: true }).isChecked()).toBe(false);
+    expect([await planning.getByLabel('Matin : début').inputValue(), await planning.getByLabel('Matin : fin').inputValue()]).toEqual(['09:00', '12:30']);
+    expect([await planning.getByLabel('Après-midi : début').inputValue(), await planning.getByLabel('Après-midi : fin').inputValue()]).toEqual(['13:30', '17:00']);
+    expect(await planning.getByLabel('Soir : début').isDisabled()).toBe(true);
+    expect(await planning.getByLabel('Sauter les dimanches et jours fériés').isChecked()).toBe(true);
+    expect(await planning.getByLabel('Horaires pas encore connus').isChecked()).toBe(false);
+    await planning.getByText('Ce planning crée 4 créneaux · 14 h prévues.').waitFor();
+    await screenshot(page, 'session-create-dialog');
+    await planning.getByLabel('Sauter les dimanches et jours fériés').scrollIntoViewIfNeeded();
+    await screenshot(page, 'session-create-dialog-planning');
     await saveDialog(page);
     await page.getByRole('heading', { name: /Session Printemps/, level: 1 }).waitFor();
     const sessionUrl = page.url();
     expect(sessionUrl).toMatch(/\/dashboard\/sessions\/[0-9a-f-]{36}$/);
+    await page.getByText('4 créneaux · 14 h prévues').waitFor();
 
     // Enroll a student
     await page.getByLabel('Rechercher un stagiaire').fill('Camil');
@@ -70,32 +87,38 @@ describeBrowser('post-migration checklist through the dashboard', (ctx) => {
     await page.getByRole('region', { name: 'Inscrits confirmés' }).getByText('Camille Martin').waitFor();
     await screenshot(page, 'session-roster');
 
-    // Attendance for a half-day
+    // Attendance on the slots the planning made
     await page.getByRole('link', { name: 'Émargement / présence' }).click();
-    await page.getByRole('button', { name: /Marquer tous présents : 3 mars 2025 Matin/ }).click();
-    await page.getByRole('button', { name: /Camille Martin, 3 mars 2025 Matin : Présent/ }).waitFor();
-    await page.getByRole('button', { name: /Camille Martin, 3 mars 2025 Après-midi : Non renseigné/ }).click();
-    await page.getByRole('button', { name: /Camille Martin, 3 mars 2025 Après-midi : Présent/ }).waitFor();
-    await page.getByRole('button', { name: /Camille Martin, 3 mars 2025 Après-midi : Présent/ }).click();
-    await page.getByRole('button', { name: /Camille Martin, 3 mars 2025 Après-midi : Absent/ }).waitFor();
-    await page.getByRole('button', { name: /Retard et remarque : Camille Martin, 4 mars 2025 Matin/ }).click();
+    await page.getByRole('button', { name: /Marquer tous présents : 3 mars 2025 Matin 09:00–12:30/ }).click();
+    await page.getByRole('button', { name: /Camille Martin, 3 mars 2025 Matin 09:00–12:30 : Présent/ }).waitFor();
+    await page.getByRole('button', { name: /Camille Martin, 3 mars 2025 Après-midi 13:30–17:00 : Non renseigné/ }).click();
+    await page.getByRole('button', { name: /Camille Martin, 3 mars 2025 Après-midi 13:30–17:00 : Présent/ }).waitFor();
+    await page.getByRole('button', { name: /Camille Martin, 3 mars 2025 Après-midi 13:30–17:00 : Présent/ }).click();
+    await page.getByRole('button', { name: /Camille Martin, 3 mars 2025 Après-midi 13:30–17:00 : Absent/ }).waitFor();
+    await page.getByRole('button', { name: /Retard et remarque : Camille Martin, 4 mars 2025 Matin 09:00–12:30/ }).click();
     await page.getByRole('dialog').getByLabel('Statut').selectOption('late');
     await page.getByRole('dialog').getByLabel('Minutes de retard').fill('15');
     await page.getByRole('dialog').getByLabel('Remarque').fill('Train en retard');
     await saveDialog(page);
-    await page.getByRole('button', { name: /Camille Martin, 4 mars 2025 Matin : Retard/ }).waitFor();
-    await page.getByRole('cell', { name: /67 %/ }).waitFor();
+    await page.getByRole('button', { name: /Camille Martin, 4 mars 2025 Matin 09:00–12:30 : Retard/ }).waitFor();
+    // 210 + 195 of 840 minutes; 2 of the 3 marked slots attended.
+    const totals = page.getByRole('row', { name: /Camille Martin/ }).getByRole('cell').last();
+    await totals.getByText(/^6,75 h suivies sur 14 h prévues \(48\s%\sdes heures prévues\)$/).waitFor();
+    await totals.getByText(/^67\s%\sdes créneaux saisis \(2 sur 3\)$/).waitFor();
     await screenshot(page, 'session-attendance');
-    const marks = await ctx.db.selectFrom('attendance').select(['slot', 'status', 'late_minutes', 'date']).where('organization_id', '=', organization.id).orderBy('date').orderBy('slot').execute();
-    expect(marks.map((mark) => [mark.slot, mark.status, mark.late_minutes])).toEqual([['am', 'present', null], ['pm', 'absent', null], ['am', 'late', 15]]);
-    // A mark given by mistake is taken away: the half-day is "not marked" again.
-    await page.getByRole('button', { name: /Retard et remarque : Camille Martin, 3 mars 2025 Après-midi/ }).click();
+    const markRows = () => ctx.db.selectFrom('attendance').innerJoin('session_slots', 'session_slots.id', 'attendance.slot_id')
+      .select(['attendance.date', 'session_slots.part_of_day', 'attendance.status', 'attendance.late_minutes'])
+      .where('attendance.organization_id', '=', organization.id).orderBy('attendance.date').orderBy('session_slots.start_time').execute();
+    expect((await markRows()).map((mark) => [mark.date, mark.part_of_day, mark.status, mark.late_minutes])).toEqual([
+      ['2025-03-03', 'morning', 'present', null], ['2025-03-03', 'afternoon', 'absent', null], ['2025-03-04', 'morning', 'late', 15],
+    ]);
+    // A mark given by mistake is taken away: the slot is "not marked" again.
+    await page.getByRole('button', { name: /Retard et remarque : Camille Martin, 3 mars 2025 Après-midi 13:30–17:00/ }).click();
     await page.getByRole('dialog').getByLabel('Statut').selectOption({ label: 'Non renseigné' });
     await page.getByRole('dialog').getByLabel('Remarque').waitFor({ state: 'detached' });
     await saveDialog(page);
-    await page.getByRole('button', { name: /Camille Martin, 3 mars 2025 Après-midi : Non renseigné/ }).waitFor();
-    const remaining = await ctx.db.selectFrom('attendance').select(['slot', 'status']).where('organization_id', '=', organization.id).orderBy('date').orderBy('slot').execute();
-    expect(remaining.map((mark) => [mark.slot, mark.status])).toEqual([['am', 'present'], ['am', 'late']]);
+    await page.getByRole('button', { name: /Camille Martin, 3 mars 2025 Après-midi 13:30–17:00 : Non renseigné/ }).waitFor();
+    expect((await markRows()).map((mark) => [mark.date, mark.part_of_day, mark.status])).toEqual([['2025-03-03', 'morning', 'present'], ['2025-03-04', 'morning', 'late']]);
 
     // A grade
     await page.getByRole('link', { name: 'Notes' }).click();

@@ -9,6 +9,7 @@ import { en } from '../../src/web/lib/i18n/en';
 import { fr } from '../../src/web/lib/i18n/fr';
 import { describeBrowser, screenshot } from '../support/browser';
 import { TEST_PASSWORD, createTenant } from '../support/factories';
+import { insertSlots } from '../support/slot-factories';
 
 /** French dictionary texts that English never uses: any of them on an English page is a leftover. */
 const FRENCH_ONLY = [...new Set(Object.entries(fr)
@@ -53,6 +54,7 @@ async function tabTo(page: Page, isTarget: (element: { tag: string; text: string
 describeBrowser('English, tablets and the keyboard', (ctx) => {
   it('shows the sessions list, a session’s tabs and the learners in English, with the organisation’s formats', async () => {
     const tenant = await englishTenant(ctx);
+    await insertSlots(ctx.db, tenant.session);
     const page = await ctx.pageAs(tenant.admin, { language: 'en' });
 
     await page.goto(ctx.url('/dashboard/sessions'));
@@ -67,8 +69,9 @@ describeBrowser('English, tablets and the keyboard', (ctx) => {
     await page.getByRole('region', { name: 'Confirmed' }).getByText('Camille Martin').waitFor();
     expect(await frenchLeftOn(page)).toEqual([]);
     await page.getByRole('link', { name: 'Attendance', exact: true }).click();
-    await page.getByRole('button', { name: /Camille Martin, .* Afternoon: Not marked/ }).first().waitFor();
+    await page.getByRole('button', { name: /Camille Martin, .* Afternoon 13:30–17:00: Not marked/ }).first().waitFor();
     expect(await frenchLeftOn(page)).toEqual([]);
+    await screenshot(page, 'english-session-attendance');
     await page.getByRole('link', { name: 'Grades', exact: true }).click();
     await page.getByText('Final assessment').first().waitFor();
     expect(await frenchLeftOn(page)).toEqual([]);
@@ -108,8 +111,9 @@ describeBrowser('English, tablets and the keyboard', (ctx) => {
 
   it('fits tablets in portrait and landscape: no page-wide horizontal scroll, the menu opens from its toggle', async () => {
     const tenant = await createTenant(ctx.db);
-    // Two weeks of half-days: the attendance grid is wider than a tablet and scrolls in its own box.
-    await ctx.db.updateTable('sessions').set({ end_date: '2026-03-13' }).where('id', '=', tenant.session.id).execute();
+    // Two weeks of slots: the attendance grid is wider than a tablet and scrolls in its own box.
+    const session = await ctx.db.updateTable('sessions').set({ end_date: '2026-03-13' }).where('id', '=', tenant.session.id).returningAll().executeTakeFirstOrThrow();
+    await insertSlots(ctx.db, session);
     for (const viewport of [{ width: 768, height: 1024 }, { width: 1024, height: 768 }]) {
       const page = await ctx.pageAs(tenant.admin, { viewport });
       const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -129,7 +133,7 @@ describeBrowser('English, tablets and the keyboard', (ctx) => {
       await nav.getByRole('link', { name: 'Stagiaires' }).waitFor({ state: 'hidden' });
 
       await page.goto(ctx.url(`/dashboard/sessions/${tenant.session.id}/attendance`));
-      await page.getByRole('button', { name: /Camille Martin, 13 mars 2026 Après-midi : / }).waitFor();
+      await page.getByRole('button', { name: /Camille Martin, 13 mars 2026 Après-midi 13:30–17:00 : / }).waitFor();
       expect(await overflow()).toBeLessThanOrEqual(0);
       // The grid itself is wider than the screen and scrolls inside its container.
       const grid = await page.getByRole('table').first().evaluate((table) => {
@@ -168,12 +172,25 @@ describeBrowser('English, tablets and the keyboard', (ctx) => {
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Nom').waitFor();
-    const labels = ['Formation', 'Nom', 'Date de début', 'Date de fin', 'Heure de début', 'Fin de matinée', 'Début d’après-midi', 'Heure de fin',
-      'Formateur', 'Lieu', 'Capacité maximale', 'Statut'];
+    const labels = ['Formation', 'Nom', 'Date de début', 'Date de fin', 'Formateur', 'Lieu', 'Capacité maximale', 'Statut'];
     // A required field's name carries its asterisk ("Nom *").
     for (const label of labels) expect(await dialog.getByLabel(new RegExp(`^${label}( \\*)?$`)).count(), label).toBe(1);
+    // Editing has no planning: the slots are managed in the session's Planning tab.
     expect(await dialog.locator('input, select, textarea').count()).toBe(labels.length);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
+
+    // The new-session form adds its planning, every control of it labelled too.
+    await page.goto(ctx.url('/dashboard/sessions'));
+    await page.getByRole('button', { name: /Nouvelle session/ }).click();
+    const creation = page.getByRole('dialog', { name: 'Nouvelle session' });
+    await creation.getByLabel('Nom').waitFor();
+    const weekdays = ['Lundi', 'Mardi', 'Mercredi', 'Jeudi', 'Vendredi', 'Samedi', 'Dimanche'];
+    const parts = ['Matin', 'Après-midi', 'Soir'].flatMap((part) => [part, `${part} : début`, `${part} : fin`]);
+    const creationLabels = [...labels, 'Horaires pas encore connus', ...weekdays, ...parts, 'Sauter les dimanches et jours fériés'];
+    for (const label of creationLabels) expect(await creation.getByLabel(new RegExp(`^${label}( \\*)?$`)).count(), label).toBe(1);
+    expect(await creation.locator('input, select, textarea').count()).toBe(creationLabels.length);
+    await page.keyboard.press('Escape');
+    await creation.waitFor({ state: 'detached' });
   });
 });

@@ -41,7 +41,8 @@ export function textOrNull(value: string): string | null {
 /**
  * A form's error state: field errors under the inputs, anything else in words above them.
  * `check` validates with the shared schema before the round trip; `showError` shows an API
- * failure (a 400's field errors on the fields, a duplicate on `duplicateField` when given).
+ * failure (a 400's field errors on the fields, and a 409's when it names fields; a duplicate on
+ * `duplicateField` when given).
  */
 export function useFormErrors() {
   const { t, language } = useI18n();
@@ -57,7 +58,8 @@ export function useFormErrors() {
       return checked.ok ? checked.data : undefined;
     },
     showError(error: unknown, options: { duplicateField?: string } = {}) {
-      if (error instanceof ApiError && error.status === 400) setFields(error.fields);
+      // A 400, or a 409 CONFLICT that names its fields (dates leaving slots outside the session).
+      if (error instanceof ApiError && (error.status === 400 || (error.code === 'CONFLICT' && Object.keys(error.fields).length > 0))) setFields(error.fields);
       else if (options.duplicateField && error instanceof ApiError && error.code === 'DUPLICATE') setFields({ [options.duplicateField]: t('error.duplicate') });
       else setAlert(describeError(error, t));
     },

@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { attendanceDueList } from '../../../features/attendance/attendance-due.schemas';
-import { type AttendanceEntry, type MarkHalfDay, attendanceGrid } from '../../../features/attendance/attendance.schemas';
+import { type AttendanceEntry, type MarkSlot, attendanceGrid } from '../../../features/attendance/attendance.schemas';
 import { request } from '../../lib/api';
 
-/** Ended half-days of the last `days` days whose enrolled learners are not all marked. */
+/** Ended slots of the last `days` days whose enrolled learners are not all marked. */
 export function useAttendanceDue(days = 14) {
   return useQuery({
     queryKey: ['attendance', 'due', days],
@@ -30,10 +30,11 @@ export function useSaveAttendance(sessionId: string) {
   });
 }
 
-export function useMarkHalfDay(sessionId: string) {
+/** Marks every enrolled learner on one slot (by default only those not marked yet). */
+export function useMarkSlot(sessionId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (values: Pick<MarkHalfDay, 'date' | 'slot'> & Partial<MarkHalfDay>) => request('POST', `/api/sessions/${sessionId}/attendance/bulk`, attendanceGrid, { body: values }),
+    mutationFn: (values: Pick<MarkSlot, 'slot_id'> & Partial<MarkSlot>) => request('POST', `/api/sessions/${sessionId}/attendance/bulk`, attendanceGrid, { body: values }),
     onSuccess: (grid) => {
       queryClient.setQueryData(['attendance', sessionId], grid);
       void queryClient.invalidateQueries({ queryKey: ['attendance', 'due'] });

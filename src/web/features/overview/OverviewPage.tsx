@@ -1,7 +1,7 @@
 /**
  * The day's overview: today's sessions, the next ones, those full or nearly full (from the
- * sessions list API), and the ended half-days whose attendance still needs marking
- * (GET /api/attendance/due).
+ * sessions list API), and the ended slots whose attendance still needs marking
+ * (GET /api/attendance/due), each with its date, part of the day and hours.
  */
 import { Link } from 'react-router-dom';
 import type { Session } from '../../../features/sessions/session.schemas';
@@ -10,6 +10,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { Empty, ErrorState, Loading } from '../../components/States';
 import { useI18n } from '../../lib/i18n';
 import { useFormat, useOrganization } from '../../lib/organization';
+import { slotName } from '../../lib/slots';
 import { useAttendanceDue } from '../attendance/attendance.api';
 import { useCurrentUser } from '../auth/auth.api';
 import { Seats, SessionStatusBadge } from '../sessions/SessionStatusBadge';
@@ -20,7 +21,7 @@ function todayIn(timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
 
-/** How far back the overview looks for unmarked half-days. */
+/** How far back the overview looks for unmarked slots. */
 const DUE_DAYS = 14;
 
 function addDays(date: string, days: number): string {
@@ -71,12 +72,12 @@ export function OverviewPage() {
     return (
       <ul className="list">
         {due.data.items.map((item) => {
-          const slot = t(item.slot === 'am' ? 'attendance.am' : 'attendance.pm');
+          const slot = slotName(t, item);
           return (
-            <li key={`${item.session_id}|${item.date}|${item.slot}`}>
+            <li key={item.slot_id}>
               <span>
                 <Link to={`/dashboard/sessions/${item.session_id}`}>{item.session_name}</Link>
-                <span className="cell-sub">{item.formation_name} · {format.date(item.date)} {slot} · {t('overview.unmarked', { unmarked: item.unmarked_count, enrolled: item.enrolled_count })}</span>
+                <span className="cell-sub">{item.formation_name} · {format.weekday(item.date)} · {slot} · {t('overview.unmarked', { unmarked: item.unmarked_count, enrolled: item.enrolled_count })}</span>
               </span>
               <Link
                 className="btn btn-small btn-primary"

@@ -1,4 +1,4 @@
-/** A session: its header (dates, trainer, seats) and tabs for the roster, attendance and grades. */
+/** A session: its header (dates, trainer, seats) and tabs for the roster, schedule, attendance and grades. */
 import { useState } from 'react';
 import { Link, Outlet, useNavigate, useOutletContext, useParams } from 'react-router-dom';
 import type { Session } from '../../../features/sessions/session.schemas';
@@ -51,7 +51,10 @@ export function SessionPage() {
       <section className="card card-body" aria-label={t('sessions.dates')}>
         <dl className="details">
           <div><dt>{t('sessions.dates')}</dt><dd>{format.dateRange(data.start_date, data.end_date)}</dd></div>
-          <div><dt>{t('sessions.hours')}</dt><dd>{format.time(data.start_time)}–{format.time(data.am_end_time)} · {format.time(data.pm_start_time)}–{format.time(data.end_time)}</dd></div>
+          <div><dt>{t('sessions.schedule')}</dt><dd>{data.slot_count === 0 ? t('sessions.hours_unknown') : t('sessions.schedule_summary', {
+            slots: t(data.slot_count === 1 ? 'sessions.slot_count.one' : 'sessions.slot_count.other', { count: format.number(data.slot_count) }),
+            hours: format.number(data.planned_minutes / 60, 2),
+          })}</dd></div>
           <div><dt>{t('sessions.teacher')}</dt><dd>{data.teacher_name ?? t('sessions.no_teacher')}</dd></div>
           <div><dt>{t('sessions.location')}</dt><dd>{data.location ?? '—'}</dd></div>
           <div><dt>{t('sessions.seats')}</dt><dd><Seats session={data} /></dd></div>
@@ -63,6 +66,7 @@ export function SessionPage() {
         label={t('sessions.tabs')}
         tabs={[
           { to: base, label: t('sessions.tab.roster'), end: true },
+          { to: `${base}/planning`, label: t('sessions.tab.planning') },
           { to: `${base}/attendance`, label: t('sessions.tab.attendance') },
           { to: `${base}/grades`, label: t('sessions.tab.grades') },
         ]}

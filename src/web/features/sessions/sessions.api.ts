@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type CreateSession, type UpdateSession, session, sessionDayList, sessionList, trainerList } from '../../../features/sessions/session.schemas';
+import { type CreateSession, type UpdateSession, session, sessionList, trainerList } from '../../../features/sessions/session.schemas';
 import { queryString, request, requestVoid } from '../../lib/api';
 
 export type SessionListParams = {
@@ -30,13 +30,6 @@ export function useTrainerOptions() {
     queryFn: ({ signal }) => request('GET', '/api/sessions/trainers', trainerList, { signal }),
     staleTime: 60_000,
     select: (list) => list.items,
-  });
-}
-
-export function useSessionDays(id: string) {
-  return useQuery({
-    queryKey: ['sessions', 'days', id],
-    queryFn: ({ signal }) => request('GET', `/api/sessions/${id}/days`, sessionDayList, { signal }),
   });
 }
 
