@@ -8,6 +8,7 @@ import { attendanceRoutes } from '../features/attendance/attendance.routes';
 import { enrollmentRoutes } from '../features/enrollments/enrollments.routes';
 import { exportRoutes } from '../features/exports/exports.routes';
 import { formationRoutes } from '../features/formations/formations.routes';
+import { organizationRoutes } from '../features/organizations/organizations.routes';
 import { gradeRoutes } from '../features/grades/grades.routes';
 import { programRoutes } from '../features/programs/programs.routes';
 import { sessionRoutes } from '../features/sessions/sessions.routes';
@@ -27,4 +28,5 @@ export const featureRoutes: FastifyPluginAsync[] = [
   gradeRoutes,
   exportRoutes,
   userRoutes,
+  organizationRoutes,
 ];

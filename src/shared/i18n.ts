@@ -92,6 +92,10 @@ export const MESSAGES = {
     fr: 'La session est annulée : sa présence ne peut pas être saisie.',
     en: 'The session is cancelled: its attendance cannot be recorded.',
   },
+  day_hours_out_of_order: {
+    fr: 'Les horaires doivent se suivre sans se chevaucher : début et fin du matin, de l’après-midi, puis du soir.',
+    en: 'Hours must follow each other without overlapping: start and end of the morning, the afternoon, then the evening.',
+  },
   range_too_long: {
     fr: 'La période demandée ne peut pas dépasser 92 jours.',
     en: 'The period asked for cannot exceed 92 days.',

@@ -21,3 +21,11 @@ export async function findOrganizationByCode(db: Kysely<Database>, code: string)
 export async function findOrganizationById(db: Kysely<Database>, id: string) {
   return db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+export type DayHoursUpdate = Partial<Record<
+  'morning_start' | 'morning_end' | 'afternoon_start' | 'afternoon_end' | 'evening_start' | 'evening_end', string>>;
+
+export async function updateOrganization(db: Kysely<Database>, id: string, values: DayHoursUpdate) {
+  if (Object.values(values).every((value) => value === undefined)) return findOrganizationById(db, id);
+  return db.updateTable('organizations').set(values).where('id', '=', id).returningAll().executeTakeFirst();
+}
