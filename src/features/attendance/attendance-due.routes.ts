@@ -8,7 +8,7 @@ export const attendanceDueRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/attendance/due', {
     schema: {
       tags: ['attendance'],
-      summary: 'Ended half-days of the last N days (14 by default) where enrolled learners still have no mark',
+      summary: 'Ended slots of the last N days (14 by default) where enrolled learners still have no mark',
       querystring: attendanceDueQuery,
       response: { 200: attendanceDueList, 400: errorResponse, 401: errorResponse },
     },

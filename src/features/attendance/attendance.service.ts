@@ -9,7 +9,7 @@ import type { Actor } from '../../shared/actor';
 import { collectEntryErrors } from '../../shared/entry-errors';
 import { AppError } from '../../shared/errors';
 import { type Language, message } from '../../shared/i18n';
-import { type SessionRecord, listSessionSlots, loadSession } from '../sessions';
+import { type SessionRecord, listSessionSlots, loadSession, lockSessionSchedule } from '../sessions';
 import { buildAttendanceGrid, gridSlots, localDateTime } from './attendance-grid';
 import * as repository from './attendance.repository';
 import type { AttendanceGrid, GridSlot, MarkSlot, SaveAttendance } from './attendance.schemas';
@@ -104,6 +104,7 @@ export async function markSlot(trx: TenantTransaction, actor: Actor, sessionId: 
 async function loadWritableSession(trx: TenantTransaction, actor: Actor, sessionId: string, language: Language) {
   const session = await loadSession(trx, actor, sessionId, 'write');
   if (session.status === 'cancelled') throw new AppError('SESSION_CANCELLED', message('session_cancelled_records', language));
+  await lockSessionSchedule(trx, actor.organizationId, session.id);
   return session;
 }
 

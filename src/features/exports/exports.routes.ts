@@ -11,7 +11,7 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/sessions/:id/export/attendance.csv', {
     schema: {
       tags: ['exports'],
-      summary: 'Funders’ attendance export: one row per learner × half-day, with the session’s details',
+      summary: 'Funders’ attendance export: one row per learner × slot, with the session’s details',
       params: idParams,
       produces: ['text/csv'],
       response: { 200: csvFile, ...errors },

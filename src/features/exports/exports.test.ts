@@ -4,6 +4,7 @@ import { expect, it } from 'vitest';
 import type { Database } from '../../db/schema';
 import { type ApiContext, describeApi } from '../../../tests/support/api';
 import { createStaff, createTenant, uniqueCode } from '../../../tests/support/factories';
+import { fillSchedule } from '../../../tests/support/schedule';
 import { ATTENDANCE_COLUMNS, ENROLLMENT_COLUMNS } from './export.service';
 
 type Tenant = Awaited<ReturnType<typeof createTenant>>;
@@ -28,7 +29,10 @@ function sum(rows: CsvRow[], column: string): number {
   return rows.reduce((total, row) => total + Number(row[column]), 0);
 }
 
-/** A session with a place, a trainer, two attending learners, a waitlisted one and some marks. */
+/**
+ * A session with a place, a trainer, a week of slots (the first with a module title), two
+ * attending learners, a waitlisted one and some marks.
+ */
 async function createMarkedSession(ctx: ApiContext) {
   const tenant = await createTenant(ctx.db);
   await ctx.db.updateTable('sessions').set({ location: 'Lyon – salle 2' }).where('id', '=', tenant.session.id).execute();
@@ -36,12 +40,15 @@ async function createMarkedSession(ctx: ApiContext) {
   const second = await enrollStudent(ctx.db, tenant, 'Bernard');
   const waitlisted = await enrollStudent(ctx.db, tenant, 'Attente', 'waitlisted');
   const admin = await ctx.login(tenant.admin);
+  const slots = await fillSchedule(admin, tenant.session.id);
+  const titled = await admin.patch(`/api/sessions/${tenant.session.id}/slots/${tenant.slot.id}`, { module_title: 'Accueil et objectifs' });
+  expect(titled.statusCode).toBe(200);
   const saved = await admin.put(`/api/sessions/${tenant.session.id}/attendance`, {
     entries: [
-      { student_id: tenant.student.id, date: '2026-03-02', slot: 'pm', status: 'late', late_minutes: 30, notes: '=HYPERLINK("http://x")' },
-      { student_id: tenant.student.id, date: '2026-03-03', slot: 'am', status: 'absent' },
-      { student_id: tenant.student.id, date: '2026-03-03', slot: 'pm', status: 'excused' },
-      { student_id: second.id, date: '2026-03-02', slot: 'am', status: 'present' },
+      { student_id: tenant.student.id, slot_id: slots.at('2026-03-02', 'afternoon').id, status: 'late', late_minutes: 30, notes: '=HYPERLINK("http://x")' },
+      { student_id: tenant.student.id, slot_id: slots.at('2026-03-03', 'morning').id, status: 'absent' },
+      { student_id: tenant.student.id, slot_id: slots.at('2026-03-03', 'afternoon').id, status: 'excused' },
+      { student_id: second.id, slot_id: tenant.slot.id, status: 'present' },
     ],
   });
   expect(saved.statusCode).toBe(200);
@@ -49,7 +56,7 @@ async function createMarkedSession(ctx: ApiContext) {
 }
 
 describeApi('funders’ exports', (ctx) => {
-  it('exports attendance as one row per learner × half-day with the session’s details', async () => {
+  it('exports attendance as one row per learner × slot with the session’s details', async () => {
     const { tenant, second } = await createMarkedSession(ctx);
     const response = await (await ctx.login(tenant.secretary)).get(`/api/sessions/${tenant.session.id}/export/attendance.csv`);
     expect(response.statusCode).toBe(200);
@@ -61,13 +68,19 @@ describeApi('funders’ exports', (ctx) => {
     expect(rows[0]).toMatchObject({
       organization: tenant.organization.name, formation_code: tenant.formation.code, formation_name: 'Formation test',
       formation_duration_hours: '35,00', session_name: 'Session test', session_start_date: '2026-03-02', session_end_date: '2026-03-06',
-      am_start: '09:00', am_end: '12:30', pm_start: '13:30', pm_end: '17:00', location: 'Lyon – salle 2', trainer: 'Test teacher',
-      session_planned_hours: '35,00', last_name: 'Bernard', date: '2026-03-02', slot: 'am', slot_start: '09:00', slot_end: '12:30',
-      status: 'present', planned_minutes: '210', attended_minutes: '210',
+      location: 'Lyon – salle 2', trainer: 'Test teacher', session_slot_count: '10', session_planned_hours: '35,00',
+      last_name: 'Bernard', date: '2026-03-02', part_of_day: 'morning', slot_start: '09:00', slot_end: '12:30',
+      module_title: 'Accueil et objectifs', status: 'present', planned_minutes: '210', attended_minutes: '210',
     });
     const martin = rows.filter((row) => row.last_name === 'Martin');
-    expect(martin[1]).toMatchObject({ slot: 'pm', status: 'late', late_minutes: '30', attended_minutes: '180', notes: '\'=HYPERLINK("http://x")' });
-    expect(martin[4]).toMatchObject({ date: '2026-03-04', status: '', attended_minutes: '0' });
+    const momentsOf = (learnerRows: CsvRow[]) => learnerRows.map((row) => `${row.date} ${row.part_of_day}`);
+    expect(momentsOf(martin)).toHaveLength(10);
+    expect(momentsOf(martin)).toEqual(momentsOf(rows.filter((row) => row.last_name === 'Bernard')));
+    expect(martin[1]).toMatchObject({
+      part_of_day: 'afternoon', slot_start: '13:30', slot_end: '17:00', module_title: '',
+      status: 'late', late_minutes: '30', attended_minutes: '180', notes: '\'=HYPERLINK("http://x")',
+    });
+    expect(martin[4]).toMatchObject({ date: '2026-03-04', part_of_day: 'morning', status: '', attended_minutes: '0' });
     expect(sum(martin, 'planned_minutes')).toBe(2100);
     expect(sum(martin, 'attended_minutes')).toBe(390);
     expect(sum(martin, 'excused_absence_minutes')).toBe(210);
@@ -85,13 +98,16 @@ describeApi('funders’ exports', (ctx) => {
     expect(rows.map((row) => [row.last_name, row.enrollment_status])).toEqual([['Attente', 'waitlisted'], ['Bernard', 'confirmed'], ['Martin', 'confirmed']]);
     expect(rows[2]).toMatchObject({
       trainer: 'Test teacher', location: 'Lyon – salle 2', student_number: tenant.student.student_number,
-      planned_half_days: '10', attended_half_days: '2', excused_absence_half_days: '1', unexcused_absence_half_days: '1',
+      session_slot_count: '10', planned_slots: '10', attended_slots: '2', excused_absence_slots: '1', unexcused_absence_slots: '1',
       planned_minutes: '2100', attended_minutes: '390', excused_absence_minutes: '210', unexcused_absence_minutes: '210',
       planned_hours: '35,00', attended_hours: '6,50', excused_absence_hours: '3,50', unexcused_absence_hours: '3,50',
-      attendance_rate_marked: '50,00',
+      attendance_rate_marked: '50,00', attended_minutes_rate: '18,57',
     });
-    expect(rows[1]).toMatchObject({ funding_scheme: 'CPF', attended_hours: '3,50', attendance_rate_marked: '100,00' });
-    expect(rows[0]).toMatchObject({ student_number: waitlisted.student_number, planned_hours: '35,00', attended_hours: '0,00', attendance_rate_marked: '' });
+    expect(rows[1]).toMatchObject({ funding_scheme: 'CPF', attended_slots: '1', attended_hours: '3,50', attendance_rate_marked: '100,00', attended_minutes_rate: '10,00' });
+    expect(rows[0]).toMatchObject({
+      student_number: waitlisted.student_number, planned_slots: '10', planned_hours: '35,00', attended_hours: '0,00',
+      attendance_rate_marked: '', attended_minutes_rate: '0,00',
+    });
     expect(sum(rows, 'attended_minutes')).toBe(600);
   });
 

@@ -217,3 +217,13 @@ export async function countSlotsOutside(db: Kysely<Database>, organizationId: st
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/**
+ * Holds the session row against changes of its schedule for the rest of the transaction (they
+ * lock it FOR UPDATE): attendance takes it before it reads the slots it marks, so a slot cannot
+ * be moved or cancelled between the check and the mark. Markers do not wait for each other. A
+ * function, because row-level security hides the row from a teacher's own FOR SHARE.
+ */
+export async function lockSessionSchedule(db: Kysely<Database>, organizationId: string, id: string) {
+  await sql`select public.lock_session_schedule(${organizationId}::uuid, ${id}::uuid)`.execute(db);
+}

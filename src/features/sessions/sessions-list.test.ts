@@ -7,7 +7,7 @@ type ListBody = { items: { name: string }[]; total: number };
 
 const names = (body: ListBody) => body.items.map((s) => s.name);
 
-describeApi('sessions list, counts and half-days', (ctx) => {
+describeApi('sessions list, counts and default schedule', (ctx) => {
   /** A second formation without programme and three more sessions, spread over 2026. */
   async function seedCatalogue(tenant: Tenant) {
     const admin = await ctx.login(tenant.admin);
@@ -85,25 +85,56 @@ describeApi('sessions list, counts and half-days', (ctx) => {
     expect((await admin.patch(`/api/sessions/${tenant.session.id}`, { capacity_max: null })).json().seats_remaining).toBeNull();
   });
 
-  it('lists the half-days of a session, weekdays by default, with their times and minutes', async () => {
+  it('gives a new session its default slots: weekdays at the organisation’s hours, public holidays skipped', async () => {
     const tenant = await createTenant(ctx.db);
     const admin = await ctx.login(tenant.admin);
-    const created = (await admin.post('/api/sessions', {
-      formation_id: tenant.formation.id, name: 'Semaine', start_date: '2026-03-05', end_date: '2026-03-09',
-      start_time: '08:30', am_end_time: '12:00', pm_start_time: '13:00', end_time: '16:45',
-    })).json();
-    const days = await admin.get(`/api/sessions/${created.id}/days`);
-    expect(days.statusCode).toBe(200);
-    // Thursday 5, Friday 6, Monday 9 March 2026.
-    expect(days.json()).toHaveLength(6);
-    expect(days.json().slice(0, 2)).toEqual([
-      { date: '2026-03-05', slot: 'am', start_time: '08:30', end_time: '12:00', minutes: 210 },
-      { date: '2026-03-05', slot: 'pm', start_time: '13:00', end_time: '16:45', minutes: 225 },
+    await ctx.db.updateTable('organizations').set({ morning_start: '08:30', morning_end: '12:00', afternoon_start: '13:00', afternoon_end: '16:45' })
+      .where('id', '=', tenant.organization.id).execute();
+    // Thursday 30 April to Monday 11 May 2026: 1 and 8 May are public holidays, both Fridays.
+    const created = await admin.post('/api/sessions', { formation_id: tenant.formation.id, name: 'Quinzaine', start_date: '2026-04-30', end_date: '2026-05-11' });
+    expect(created.statusCode).toBe(201);
+    const session = created.json();
+    // Six working days of a morning (210 minutes) and an afternoon (225 minutes).
+    expect(session).toMatchObject({ slot_count: 12, planned_minutes: 2610 });
+
+    const slots = await admin.get(`/api/sessions/${session.id}/slots`);
+    expect(slots.statusCode).toBe(200);
+    const { items, total, planned_minutes } = slots.json();
+    expect({ total, planned_minutes }).toEqual({ total: 12, planned_minutes: 2610 });
+    expect(items.slice(0, 2)).toMatchObject([
+      { date: '2026-04-30', part_of_day: 'morning', start_time: '08:30', end_time: '12:00', minutes: 210, status: 'planned', non_working_day: null, marked_count: 0 },
+      { date: '2026-04-30', part_of_day: 'afternoon', start_time: '13:00', end_time: '16:45', minutes: 225, status: 'planned', non_working_day: null, marked_count: 0 },
     ]);
-    expect(days.json().map((d: { date: string }) => d.date)).not.toContain('2026-03-07');
-    const withWeekends = (await admin.get(`/api/sessions/${created.id}/days?include_weekends=true`)).json();
-    expect(withWeekends).toHaveLength(10);
-    expect((await admin.get(`/api/sessions/${created.id}/days?include_weekends=maybe`)).statusCode).toBe(400);
-    expect((await admin.get('/api/sessions/00000000-0000-4000-8000-000000000000/days')).statusCode).toBe(404);
+    const dates = [...new Set(items.map((slot: { date: string }) => slot.date))];
+    expect(dates).toEqual(['2026-04-30', '2026-05-04', '2026-05-05', '2026-05-06', '2026-05-07', '2026-05-11']);
+    expect((await admin.get('/api/sessions/00000000-0000-4000-8000-000000000000/slots')).statusCode).toBe(404);
+  });
+
+  it('generates a session’s slots from the schedule it is created with, Sundays skipped; none with schedule null', async () => {
+    const tenant = await createTenant(ctx.db);
+    const admin = await ctx.login(tenant.admin);
+    const create = (values: Record<string, unknown>) =>
+      admin.post('/api/sessions', { formation_id: tenant.formation.id, name: 'Semaine', start_date: '2026-03-05', end_date: '2026-03-09', ...values });
+    // Every day of the week asked for: Saturday 7 March is kept, Sunday 8 March is not.
+    const everyDay = await create({
+      schedule: { weekdays: [1, 2, 3, 4, 5, 6, 7], parts: [{ part_of_day: 'morning', start_time: '08:30', end_time: '12:00' }, { part_of_day: 'afternoon', start_time: '13:00', end_time: '16:45' }] },
+    });
+    expect(everyDay.statusCode).toBe(201);
+    expect(everyDay.json()).toMatchObject({ slot_count: 8, planned_minutes: 4 * (210 + 225) });
+    const items = (await admin.get(`/api/sessions/${everyDay.json().id}/slots`)).json().items;
+    expect(items.map((slot: { date: string; part_of_day: string }) => `${slot.date} ${slot.part_of_day}`)).toEqual([
+      '2026-03-05 morning', '2026-03-05 afternoon', '2026-03-06 morning', '2026-03-06 afternoon',
+      '2026-03-07 morning', '2026-03-07 afternoon', '2026-03-09 morning', '2026-03-09 afternoon',
+    ]);
+    // Weekdays only by default: Thursday 5, Friday 6 and Monday 9 March.
+    expect((await create({})).json()).toMatchObject({ slot_count: 6, planned_minutes: 6 * 210 });
+
+    const unscheduled = await create({ schedule: null });
+    expect(unscheduled.json()).toMatchObject({ slot_count: 0, planned_minutes: 0 });
+    expect((await admin.get(`/api/sessions/${unscheduled.json().id}/slots`)).json()).toEqual({ items: [], total: 0, planned_minutes: 0 });
+    const bad = await create({ schedule: { weekdays: ['monday'], skip_non_working_days: 'maybe' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['body.schedule.skip_non_working_days', 'body.schedule.weekdays.0']);
+    expect((await admin.get('/api/sessions?q=Semaine')).json().total).toBe(3);
   });
 });

@@ -28,32 +28,38 @@ describeApi('sessions API', (ctx) => {
     const session = created.json();
     expect(session).toMatchObject({
       name: 'Session Hiver 2026', start_date: '2026-01-12', end_date: '2026-01-16',
-      start_time: '09:00', am_end_time: '12:30', pm_start_time: '13:30', end_time: '17:00',
       formation_id: tenant.formation.id, formation_name: tenant.formation.name,
       program_id: tenant.program.id, program_name: tenant.program.name,
       teacher_id: tenant.teacher.id, teacher_name: 'Test teacher', location: 'Salle 2', capacity_max: 8, status: 'planned',
       enrolled_count: 0, waitlisted_count: 0, seats_remaining: 8, organization_id: tenant.organization.id,
+      // Its default schedule: Monday to Friday, 09:00–12:30 and 13:30–17:00.
+      slot_count: 10, planned_minutes: 2100,
     });
     expect((await admin.get(`/api/sessions/${session.id}`)).json()).toEqual(session);
 
-    const updated = await admin.patch(`/api/sessions/${session.id}`, {
-      status: 'ongoing', teacher_id: null, capacity_max: null, start_time: '08:30', am_end_time: '12:00', pm_start_time: '13:00', end_time: '16:30:00',
-    });
+    const updated = await admin.patch(`/api/sessions/${session.id}`, { status: 'ongoing', teacher_id: null, capacity_max: null, end_date: '2026-01-23' });
     expect(updated.statusCode).toBe(200);
     expect(updated.json()).toMatchObject({
       status: 'ongoing', teacher_id: null, teacher_name: null, capacity_max: null, seats_remaining: null,
-      start_time: '08:30', am_end_time: '12:00', pm_start_time: '13:00', end_time: '16:30',
+      end_date: '2026-01-23', slot_count: 10, planned_minutes: 2100,
     });
     expect((await admin.patch(`/api/sessions/${session.id}`, {})).json().status).toBe('ongoing');
+    // Dates that would leave slots outside the session are refused until those slots move.
+    const shortened = await admin.patch(`/api/sessions/${session.id}`, { end_date: '2026-01-14' }, { 'accept-language': 'en' });
+    expect(shortened.statusCode).toBe(409);
+    expect(shortened.json().error).toMatchObject({ code: 'CONFLICT', details: { slots_outside: 4, fields: [{ field: 'body.end_date' }] } });
+    expect((await admin.get(`/api/sessions/${session.id}`)).json()).toMatchObject({ end_date: '2026-01-23' });
 
+    // Its slots are its own schedule: they go with it.
     const secretary = await ctx.login(tenant.secretary);
     expect((await secretary.delete(`/api/sessions/${session.id}`)).statusCode).toBe(204);
+    expect(await ctx.db.selectFrom('session_slots').select('id').where('session_id', '=', session.id).execute()).toEqual([]);
     expect((await admin.get(`/api/sessions/${session.id}`)).statusCode).toBe(404);
     expect((await admin.delete(`/api/sessions/${session.id}`)).statusCode).toBe(404);
     expect((await admin.patch(`/api/sessions/${session.id}`, { name: 'Fantôme' })).statusCode).toBe(404);
   });
 
-  it('refuses bad fields, reversed dates and out-of-order times with translated field errors, changing nothing', async () => {
+  it('refuses bad fields and reversed dates with translated field errors, strips the former time fields, changing nothing', async () => {
     const tenant = await createTenant(ctx.db);
     const admin = await ctx.login(tenant.admin);
     const base = { formation_id: tenant.formation.id, name: 'Essai', start_date: '2026-05-04', end_date: '2026-05-08' };
@@ -62,11 +68,12 @@ describeApi('sessions API', (ctx) => {
     expect(empty.statusCode).toBe(400);
     expect(fieldsOf(empty)).toEqual(['body.end_date', 'body.formation_id', 'body.name', 'body.start_date']);
 
+    // start_time is no field of a session any more: it is stripped, not checked.
     const wrongTypes = await admin.post('/api/sessions', {
       ...base, formation_id: 'abc', start_date: '2026-02-30', capacity_max: 0, status: 'archived', start_time: '25:00', teacher_id: 42,
     });
     expect(wrongTypes.statusCode).toBe(400);
-    expect(fieldsOf(wrongTypes)).toEqual(['body.capacity_max', 'body.formation_id', 'body.start_date', 'body.start_time', 'body.status', 'body.teacher_id']);
+    expect(fieldsOf(wrongTypes)).toEqual(['body.capacity_max', 'body.formation_id', 'body.start_date', 'body.status', 'body.teacher_id']);
     expect((await admin.post('/api/sessions', { ...base, capacity_max: 1e15 })).statusCode).toBe(400);
     const outOfRange = await admin.post('/api/sessions', { ...base, start_date: '0000-01-01', end_date: '0000-01-02' });
     expect(outOfRange.statusCode).toBe(400);
@@ -84,23 +91,26 @@ describeApi('sessions API', (ctx) => {
     const tooLong = await admin.post('/api/sessions', { ...base, end_date: '2206-05-08' });
     expect(fieldsOf(tooLong)).toEqual(['body.end_date']);
 
-    const times = await admin.post('/api/sessions', { ...base, am_end_time: '12:00', pm_start_time: '11:00' });
+    // The former half-day times, even out of order, are stripped; the dates beside them are still checked.
+    const times = await admin.post('/api/sessions', { ...base, am_end_time: '12:00', pm_start_time: '11:00', end_date: '2026-05-01' });
     expect(times.statusCode).toBe(400);
-    expect(times.json().error.details.fields[0]).toMatchObject({ field: 'body.pm_start_time', message: expect.stringContaining('horaires') });
-    // Against the defaults: an afternoon that ends before the default end of the morning.
-    const againstDefaults = await admin.post('/api/sessions', { ...base, end_time: '11:00' });
-    expect(againstDefaults.statusCode).toBe(400);
-    expect(fieldsOf(againstDefaults)).toEqual(['body.end_time']);
+    expect(fieldsOf(times)).toEqual(['body.end_date']);
+    // A bad schedule pattern names its field.
+    const pattern = await admin.post('/api/sessions', { ...base, schedule: { weekdays: [0], parts: [{ part_of_day: 'morning', start_time: '12:00', end_time: '09:00' }] } });
+    expect(pattern.statusCode).toBe(400);
+    expect(fieldsOf(pattern)).toEqual(['body.schedule.parts.0.end_time', 'body.schedule.weekdays.0']);
     // Against the stored row on a partial update.
     const partialDates = await admin.patch(`/api/sessions/${tenant.session.id}`, { end_date: '2026-03-01' });
     expect(partialDates.statusCode).toBe(400);
     expect(fieldsOf(partialDates)).toEqual(['body.end_date']);
-    const partialTimes = await admin.patch(`/api/sessions/${tenant.session.id}`, { start_time: '13:00' });
-    expect(partialTimes.statusCode).toBe(400);
-    expect(fieldsOf(partialTimes)).toEqual(['body.am_end_time']);
+    const partialTimes = await admin.patch(`/api/sessions/${tenant.session.id}`, { start_time: '13:00', end_time: '08:00' });
+    expect(partialTimes.statusCode).toBe(200);
+    expect(partialTimes.json()).not.toHaveProperty('start_time');
+    expect(partialTimes.json()).not.toHaveProperty('end_time');
 
     expect((await admin.get('/api/sessions')).json().total).toBe(1);
-    expect((await admin.get(`/api/sessions/${tenant.session.id}`)).json()).toMatchObject({ end_date: '2026-03-06', start_time: '09:00' });
+    expect((await admin.get(`/api/sessions/${tenant.session.id}`)).json()).toMatchObject({ end_date: '2026-03-06', slot_count: 1, planned_minutes: 210 });
+    expect((await admin.get(`/api/sessions/${tenant.session.id}/slots`)).json().items).toMatchObject([{ id: tenant.slot.id, start_time: '09:00', end_time: '12:30' }]);
     expect((await admin.get('/api/sessions/123')).statusCode).toBe(400);
     const malformed = await admin.request({ method: 'POST', url: '/api/sessions', payload: 'null', headers: { 'content-type': 'application/json' } });
     expect(malformed.statusCode).toBe(400);
@@ -170,8 +180,8 @@ describeApi('sessions API', (ctx) => {
     expect((await teacher.get(`/api/sessions?teacher_id=${tenant.admin.id}`)).json().total).toBe(0);
     expect((await teacher.get(`/api/sessions/${tenant.session.id}`)).json()).toMatchObject({ enrolled_count: 1 });
     expect((await teacher.get(`/api/sessions/${others.id}`)).statusCode).toBe(404);
-    expect((await teacher.get(`/api/sessions/${others.id}/days`)).statusCode).toBe(404);
-    expect((await teacher.get(`/api/sessions/${tenant.session.id}/days`)).statusCode).toBe(200);
+    expect((await teacher.get(`/api/sessions/${others.id}/slots`)).statusCode).toBe(404);
+    expect((await teacher.get(`/api/sessions/${tenant.session.id}/slots`)).json().items.map((slot: { id: string }) => slot.id)).toEqual([tenant.slot.id]);
 
     const staff = await ctx.login(tenant.staff);
     expect((await staff.get('/api/sessions')).json().total).toBe(2);
@@ -194,7 +204,7 @@ describeApi('sessions API', (ctx) => {
     expect((await adminB.get('/api/sessions')).json().items.map((s: { id: string }) => s.id)).toEqual([b.session.id]);
     expect((await adminB.get(`/api/sessions?formation_id=${a.formation.id}`)).json().total).toBe(0);
     expect((await adminB.get(`/api/sessions/${a.session.id}`)).statusCode).toBe(404);
-    expect((await adminB.get(`/api/sessions/${a.session.id}/days`)).statusCode).toBe(404);
+    expect((await adminB.get(`/api/sessions/${a.session.id}/slots`)).statusCode).toBe(404);
     expect((await adminB.patch(`/api/sessions/${a.session.id}`, { name: 'Piraté', capacity_max: 1 })).statusCode).toBe(404);
     expect((await adminB.delete(`/api/sessions/${a.session.id}`)).statusCode).toBe(404);
     // Nor can B attach its session to A's formation.
