@@ -86,46 +86,46 @@ create index session_slot_trainers_organization_id_user_id_idx
 -- Every half-day of every session becomes a slot ---------------------------------------------
 
 insert into public.session_slots (organization_id, session_id, date, start_time, end_time, part_of_day)
-select s.organization_id, s.id, day::date, half.start_time, half.end_time, half.part_of_day
+select s.organization_id, s.id, s.start_date + day, half.start_time, half.end_time, half.part_of_day
 from public.sessions s
-cross join lateral generate_series(s.start_date, s.end_date, interval '1 day') as day
+-- Whole days from the start date (integers: no time zone can skip or repeat a day).
+cross join lateral generate_series(0, s.end_date - s.start_date) as day
 cross join lateral (values
   ('morning', s.start_time, s.am_end_time),
   ('afternoon', s.pm_start_time, s.end_time)
 ) as half (part_of_day, start_time, end_time)
-where extract(isodow from day) < 6
-  and half.start_time < half.end_time;
+where extract(isodow from s.start_date + day) < 6
+  -- Whole minutes, as the previous release counted them: 09:00:00–09:00:30 was no half-day.
+  and date_trunc('minute', half.start_time::interval) < date_trunc('minute', half.end_time::interval);
 
 -- Marks on a half-day the session did not have (a weekend, a date outside the session, a
--- half-day of zero minutes) get a slot of their own: the half-day's hours when it has some,
--- else the session's whole day, else the former defaults of that half-day.
+-- half-day of zero minutes) get a slot of their own: the half-day's hours when it has some
+-- (in whole minutes), else the session's whole day, else the former defaults of that half-day.
 insert into public.session_slots (organization_id, session_id, date, start_time, end_time, part_of_day)
-select distinct on (a.organization_id, a.session_id, a.date, a.slot)
-  a.organization_id, a.session_id, a.date,
-  case
-    when a.slot = 'am' and s.start_time < s.am_end_time then s.start_time
-    when a.slot = 'pm' and s.pm_start_time < s.end_time then s.pm_start_time
-    when s.start_time < s.end_time then s.start_time
-    when a.slot = 'am' then time '09:00' else time '13:30'
-  end,
-  case
-    when a.slot = 'am' and s.start_time < s.am_end_time then s.am_end_time
-    when a.slot = 'pm' and s.pm_start_time < s.end_time then s.end_time
-    when s.start_time < s.end_time then s.end_time
-    when a.slot = 'am' then time '12:30' else time '17:00'
-  end,
-  case a.slot when 'am' then 'morning' else 'afternoon' end
-from public.attendance a
-join public.sessions s on s.organization_id = a.organization_id and s.id = a.session_id
-where not exists (
-  select 1 from public.session_slots x
-  where x.organization_id = a.organization_id and x.session_id = a.session_id and x.date = a.date
-    and x.part_of_day = case a.slot when 'am' then 'morning' else 'afternoon' end
-);
+select m.organization_id, m.session_id, m.date,
+  case when m.slot = 'am' and held.morning then s.start_time when m.slot = 'pm' and held.afternoon then s.pm_start_time
+       when held.day then s.start_time when m.slot = 'am' then time '09:00' else time '13:30' end,
+  case when m.slot = 'am' and held.morning then s.am_end_time when m.slot = 'pm' and held.afternoon then s.end_time
+       when held.day then s.end_time when m.slot = 'am' then time '12:30' else time '17:00' end,
+  case m.slot when 'am' then 'morning' else 'afternoon' end
+-- A set difference on the whole key: the half-days marked that have no slot yet.
+from (
+  select organization_id, session_id, date, slot from public.attendance where session_id is not null
+  except
+  select organization_id, session_id, date, case part_of_day when 'morning' then 'am' else 'pm' end from public.session_slots
+) as m
+join public.sessions s on s.organization_id = m.organization_id and s.id = m.session_id
+cross join lateral (select
+  date_trunc('minute', s.start_time::interval) < date_trunc('minute', s.am_end_time::interval) as morning,
+  date_trunc('minute', s.pm_start_time::interval) < date_trunc('minute', s.end_time::interval) as afternoon,
+  date_trunc('minute', s.start_time::interval) < date_trunc('minute', s.end_time::interval) as day) as held;
 
 -- Every mark points at its slot. This is a change of shape, not a user's change: the change
--- log and updated_at are left as they were.
-alter table public.attendance add column slot_id uuid;
+-- log and updated_at are left as they were. The former key goes first: one index fewer to
+-- update for every row.
+alter table public.attendance
+  add column slot_id uuid,
+  drop constraint attendance_session_student_date_slot_key;
 
 alter table public.attendance disable trigger attendance_record_change;
 alter table public.attendance disable trigger attendance_set_updated_at;
@@ -140,7 +140,6 @@ alter table public.attendance enable trigger attendance_record_change;
 alter table public.attendance enable trigger attendance_set_updated_at;
 
 alter table public.attendance
-  drop constraint attendance_session_student_date_slot_key,
   drop constraint attendance_slot_check,
   drop column slot,
   add constraint attendance_slot_fkey foreign key (organization_id, session_id, slot_id)
@@ -155,9 +154,10 @@ create or replace function public.attendance_set_date() returns trigger
   set search_path = public, pg_temp
   as $$
 begin
+  -- A slot of another organisation is not found: the date stays, and the foreign key refuses the row.
   if new.slot_id is not null then
-    select x.date into new.date from public.session_slots x
-      where x.organization_id = new.organization_id and x.id = new.slot_id;
+    new.date := coalesce((select x.date from public.session_slots x
+      where x.organization_id = new.organization_id and x.id = new.slot_id), new.date);
   end if;
   return new;
 end
@@ -212,6 +212,28 @@ alter table public.sessions
   drop column am_end_time,
   drop column pm_start_time,
   drop column end_time;
+
+-- Marking attendance holds the session row against a change of its schedule (moving or
+-- cancelling a slot locks the row FOR UPDATE) until the marks are written. A teacher may not
+-- update sessions, so row-level security would hide the row from their FOR SHARE: this function
+-- takes the lock for any staff member, on a session of their own organisation only.
+create or replace function public.lock_session_schedule(p_organization_id uuid, p_session_id uuid)
+  returns void
+  language plpgsql security definer
+  set search_path = public, pg_temp
+  as $$
+begin
+  if p_organization_id is distinct from public.current_organization_id() then
+    return;
+  end if;
+  perform 1 from public.sessions s
+    where s.organization_id = p_organization_id and s.id = p_session_id
+    for share;
+end
+$$;
+
+revoke all on function public.lock_session_schedule(uuid, uuid) from public;
+grant execute on function public.lock_session_schedule(uuid, uuid) to authenticated, service_role;
 
 -- Row-level security --------------------------------------------------------------------------
 
