@@ -17,8 +17,10 @@ const NAV: NavItem[] = [
   { to: '/dashboard/programs', label: 'nav.programs', icon: '▦' },
   { to: '/dashboard/formations', label: 'nav.formations', icon: '◆' },
   { to: '/dashboard/sessions', label: 'nav.sessions', icon: '◷' },
+  { to: '/dashboard/planning', label: 'nav.planning', icon: '▤' },
   { to: '/dashboard/students', label: 'nav.students', icon: '☺' },
   { to: '/dashboard/users', label: 'nav.users', icon: '⚙', roles: ['admin'] },
+  { to: '/dashboard/settings', label: 'nav.settings', icon: '◔', roles: ['admin'] },
 ];
 
 export function DashboardLayout() {

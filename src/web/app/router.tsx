@@ -34,15 +34,22 @@ export const router = createBrowserRouter([
         lazy: page(() => import('../features/sessions/SessionPage'), 'SessionPage'),
         children: [
           { index: true, lazy: page(() => import('../features/enrollments/RosterTab'), 'RosterTab') },
+          { path: 'planning', lazy: page(() => import('../features/slots/PlanningTab'), 'PlanningTab') },
           { path: 'attendance', lazy: page(() => import('../features/attendance/AttendanceTab'), 'AttendanceTab') },
           { path: 'grades', lazy: page(() => import('../features/grades/GradesTab'), 'GradesTab') },
         ],
       },
+      { path: 'planning', lazy: page(() => import('../features/planning/PlanningPage'), 'PlanningPage') },
       { path: 'students', lazy: page(() => import('../features/students/StudentsPage'), 'StudentsPage') },
       {
         path: 'users',
         element: <RequireRole roles={['admin']} />,
         children: [{ index: true, lazy: page(() => import('../features/users/UsersPage'), 'UsersPage') }],
+      },
+      {
+        path: 'settings',
+        element: <RequireRole roles={['admin']} />,
+        children: [{ index: true, lazy: page(() => import('../features/settings/SettingsPage'), 'SettingsPage') }],
       },
       { path: '*', element: <NotFound /> },
     ],

@@ -42,7 +42,7 @@ export function textOrNull(value: string): string | null {
  * A form's error state: field errors under the inputs, anything else in words above them.
  * `check` validates with the shared schema before the round trip; `showError` shows an API
  * failure (a 400's field errors on the fields, and a 409's when it names fields; a duplicate on
- * `duplicateField` when given).
+ * `duplicateField` when given); `clear` drops them all (a form reset to its stored values).
  */
 export function useFormErrors() {
   const { t, language } = useI18n();
@@ -62,6 +62,10 @@ export function useFormErrors() {
       if (error instanceof ApiError && (error.status === 400 || (error.code === 'CONFLICT' && Object.keys(error.fields).length > 0))) setFields(error.fields);
       else if (options.duplicateField && error instanceof ApiError && error.code === 'DUPLICATE') setFields({ [options.duplicateField]: t('error.duplicate') });
       else setAlert(describeError(error, t));
+    },
+    clear() {
+      setAlert(null);
+      setFields({});
     },
   };
 }
