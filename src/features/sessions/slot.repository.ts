@@ -216,51 +216,50 @@ export type ConflictRow = {
  * session's location; its learners hold a seat in its session.
  */
 export async function listConflicts(db: Kysely<Database>, organizationId: string, from: string, to: string): Promise<ConflictRow[]> {
+  // Each kind pairs only the slots that share its subject (a trainer, a learner, a place) on the
+  // same day, so the work grows with the slots each subject has, not with every pair of a day.
+  const seats = sql.join([...SEAT_HOLDING_STATUSES]);
   const result = await sql<ConflictRow>`
     with live as materialized (
       select x.id, x.session_id, x.date, x.start_time, x.end_time, s.name as session_name,
+             lower(nullif(btrim(coalesce(x.location, s.location)), '')) as place_key,
              nullif(btrim(coalesce(x.location, s.location)), '') as place, s.teacher_id
       from public.session_slots x
       join public.sessions s on s.organization_id = x.organization_id and s.id = x.session_id
       where x.organization_id = ${organizationId} and x.date between ${from}::date and ${to}::date
         and x.status <> 'cancelled' and s.status <> 'cancelled'
     ),
-    pairs as materialized (
-      select a.id as a_id, a.session_id as a_session, a.place as a_place, a.teacher_id as a_teacher,
-             b.id as b_id, b.session_id as b_session, b.session_name as b_session_name, b.place as b_place,
-             b.teacher_id as b_teacher
-      from live a
-      join live b on b.date = a.date and b.id <> a.id
-        and a.start_time < b.end_time and b.start_time < a.end_time
-    ),
-    trainers as (
-      select l.id as slot_id, t.user_id from live l
+    trained as materialized (
+      select l.*, t.user_id from live l
       join public.session_slot_trainers t on t.organization_id = ${organizationId} and t.slot_id = l.id
       union all
-      select l.id, l.teacher_id from live l
+      select l.*, l.teacher_id from live l
       where l.teacher_id is not null
         and not exists (select 1 from public.session_slot_trainers t where t.organization_id = ${organizationId} and t.slot_id = l.id)
+    ),
+    attended as materialized (
+      select l.*, e.student_id from live l
+      join public.enrollments e on e.organization_id = ${organizationId} and e.session_id = l.session_id and e.status in (${seats})
     )
-    select p.a_id as slot_id, 'trainer' as kind, p.b_id as other_slot_id, p.b_session as other_session_id,
-           p.b_session_name as other_session_name, coalesce(u.full_name, u.email) as subject
-    from pairs p
-    join trainers ta on ta.slot_id = p.a_id
-    join trainers tb on tb.slot_id = p.b_id and tb.user_id = ta.user_id
-    join public.users u on u.organization_id = ${organizationId} and u.id = ta.user_id
+    select a.id as slot_id, 'trainer' as kind, b.id as other_slot_id, b.session_id as other_session_id,
+           b.session_name as other_session_name, coalesce(u.full_name, u.email) as subject
+    from trained a
+    join trained b on b.user_id = a.user_id and b.date = a.date and b.id <> a.id
+      and a.start_time < b.end_time and b.start_time < a.end_time
+    join public.users u on u.organization_id = ${organizationId} and u.id = a.user_id
     union all
-    select p.a_id, 'room', p.b_id, p.b_session, p.b_session_name, p.a_place
-    from pairs p
-    where p.a_place is not null and lower(p.a_place) = lower(p.b_place)
+    select a.id, 'room', b.id, b.session_id, b.session_name, a.place
+    from live a
+    join live b on b.place_key = a.place_key and b.date = a.date and b.id <> a.id
+      and a.start_time < b.end_time and b.start_time < a.end_time
+    where a.place_key is not null
     union all
-    select p.a_id, 'learner', p.b_id, p.b_session, p.b_session_name,
+    select a.id, 'learner', b.id, b.session_id, b.session_name,
            btrim(coalesce(st.first_name, '') || ' ' || coalesce(st.last_name, ''))
-    from pairs p
-    join public.enrollments ea on ea.organization_id = ${organizationId} and ea.session_id = p.a_session
-      and ea.status in (${sql.join([...SEAT_HOLDING_STATUSES])})
-    join public.enrollments eb on eb.organization_id = ${organizationId} and eb.session_id = p.b_session
-      and eb.student_id = ea.student_id and eb.status in (${sql.join([...SEAT_HOLDING_STATUSES])})
-    join public.students st on st.organization_id = ${organizationId} and st.id = ea.student_id
-    where p.a_session <> p.b_session
+    from attended a
+    join attended b on b.student_id = a.student_id and b.date = a.date and b.session_id <> a.session_id
+      and a.start_time < b.end_time and b.start_time < a.end_time
+    join public.students st on st.organization_id = ${organizationId} and st.id = a.student_id
   `.execute(db);
   return result.rows;
 }
