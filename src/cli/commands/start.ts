@@ -1,3 +1,4 @@
+import { refreshPlannerStatistics } from '../../db/maintenance';
 import { migrate } from '../../migrate/runner';
 import { findOrganizationByCode } from '../../features/organizations/organization.repository';
 import { DEMO_ADMIN_EMAIL, DEMO_ORGANIZATION } from '../../seed/demo-data';
@@ -28,6 +29,7 @@ export const startCommand: Command = {
           out(`demo login: ${seeded.adminEmail} / ${seeded.adminPassword}   (shown once; keep it)`);
         }
       }
+      await refreshPlannerStatistics(handle);
       await ensureDashboardBuilt({ log: out });
       const app = await buildApp({ database: handle, config, extensions: [dashboardExtension()] });
       const shutdown = async (signal: string) => {
