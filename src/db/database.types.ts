@@ -153,6 +153,19 @@ export interface Organizations {
   updated_at: Generated<Timestamp>;
 }
 
+export interface PortalAccounts {
+  created_at: Generated<Timestamp>;
+  email: string;
+  full_name: string | null;
+  id: string;
+  is_active: Generated<boolean>;
+  kind: string;
+  legacy_role: string | null;
+  organization_id: string;
+  student_id: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Programs {
   category: string | null;
   code: string;
@@ -257,6 +270,7 @@ export interface DB {
   formations: Formations;
   grades: Grades;
   organizations: Organizations;
+  portal_accounts: PortalAccounts;
   programs: Programs;
   revoked_sessions: RevokedSessions;
   session_former_hours: SessionFormerHours;

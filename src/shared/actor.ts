@@ -1,11 +1,12 @@
 /**
  * Who is acting: the authenticated staff member as services see them. Services check the
- * permission matrix (docs/permissions.md) with assertRole before touching data, so that a
- * refusal is a clear 403; row-level security enforces the same matrix underneath.
+ * permission table (src/shared/roles.ts, docs/permissions.md) with assertCan before touching
+ * data, so that a refusal is a clear 403; row-level security enforces the same table underneath.
  */
 import { AppError } from './errors';
+import { PERMISSIONS, type Permission, type StaffRole } from './roles';
 
-export type StaffRole = 'admin' | 'secretary' | 'teacher' | 'staff';
+export type { Permission, StaffRole };
 
 export type Actor = {
   userId: string;
@@ -13,11 +14,15 @@ export type Actor = {
   role: StaffRole;
 };
 
-/** Roles that manage the catalogue, students and enrollments. */
-export const MANAGERS: readonly StaffRole[] = ['admin', 'secretary'];
+/** Roles that manage the catalogue (programmes, formations, sessions, slots) and learners. */
+export const MANAGERS: readonly StaffRole[] = PERMISSIONS.manageCatalogue;
 
 export function assertRole(actor: Actor, roles: readonly StaffRole[]): void {
   if (!roles.includes(actor.role)) {
     throw new AppError('FORBIDDEN', `this action needs one of the roles: ${roles.join(', ')}`);
   }
+}
+
+export function assertCan(actor: Actor, permission: Permission): void {
+  assertRole(actor, PERMISSIONS[permission]);
 }

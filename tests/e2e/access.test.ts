@@ -1,7 +1,8 @@
 /**
  * Scenario 2: a user of a second organisation sees none of the first one's data, and its session
  * URL is a not-found page. Scenario 5: a teacher sees only their own sessions and cannot reach
- * /dashboard/users.
+ * /dashboard/users. An accountant reads sessions and rosters, records payments, and sees neither
+ * grades, nor enrolling, nor staff accounts.
  */
 import { expect, it } from 'vitest';
 import { describeBrowser, screenshot } from '../support/browser';
@@ -69,5 +70,41 @@ describeBrowser('what each user can see', (ctx) => {
       .where('attendance.session_id', '=', tenant.session.id).where('attendance.date', '=', '2026-03-02').where('session_slots.part_of_day', '=', 'afternoon')
       .executeTakeFirstOrThrow();
     expect(afternoon).toEqual({ status: 'present', recorded_by: tenant.teacher.id });
+  });
+
+  it('shows an accountant the rosters with their payments to record, and no grades, enrolling or users', async () => {
+    const tenant = await createTenant(ctx.db);
+    const accountant = await createStaff(ctx.db, tenant.organization.id, 'accountant', { fullName: 'Claire Comptable' });
+    await ctx.db.updateTable('enrollments').set({ amount_due: '1200' }).where('id', '=', tenant.enrollment.id).execute();
+    const page = await ctx.pageAs(accountant);
+
+    await page.goto(ctx.url(`/dashboard/sessions/${tenant.session.id}`));
+    await page.getByRole('heading', { name: 'Inscrits confirmés' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Utilisateurs' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Paramètres' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Notes' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Émargement / présence' }).count()).toBe(1);
+    expect(await page.getByRole('heading', { name: 'Inscrire un stagiaire' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Annuler l’inscription/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Modifier' }).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Paiement : Camille Martin' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Paiement de Camille Martin' });
+    await dialog.getByLabel(/^Paiement/).selectOption('overdue');
+    await dialog.getByLabel('Montant payé').fill('300,50');
+    await dialog.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('Paiement enregistré.').waitFor();
+    await page.getByRole('cell', { name: /En retard/ }).waitFor();
+    await screenshot(page, 'accountant-roster');
+    const stored = await ctx.db.selectFrom('enrollments').select(['payment_status', 'amount_paid', 'status']).where('id', '=', tenant.enrollment.id).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ payment_status: 'overdue', amount_paid: '300.50', status: 'confirmed' });
+
+    await page.getByRole('search', { name: 'Filtrer par paiement' }).getByLabel('Paiement').selectOption('paid');
+    await page.getByText('Aucun inscrit avec ce paiement.').waitFor();
+
+    for (const url of [`/dashboard/sessions/${tenant.session.id}/grades`, '/dashboard/users', '/dashboard/settings']) {
+      await page.goto(ctx.url(url));
+      await page.getByRole('heading', { name: 'Page introuvable' }).waitFor();
+    }
   });
 });

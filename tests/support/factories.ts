@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema';
 import type { TenantClaims } from '../../src/db/tenant';
+import { createIdentity, hashPassword, identityStoreOf } from '../../src/features/auth';
 import { type NewOrganization, insertOrganization } from '../../src/features/organizations/organization.repository';
 import { type StaffRole, createStaffAccount } from '../../src/features/users/staff-account';
 
@@ -31,6 +32,29 @@ export async function createStaff(
     email: overrides.email ?? `${role}-${randomUUID().slice(0, 8)}@example.test`,
     fullName: overrides.fullName ?? `Test ${role}`,
     password: overrides.password ?? TEST_PASSWORD,
+  });
+}
+
+/**
+ * A learner's or a parent's account (public.portal_accounts) with a login identity that has a
+ * password, as the legacy upgrade brings them: not staff, inactive.
+ */
+export async function createPortalAccount(
+  db: Kysely<Database>,
+  organizationId: string,
+  overrides: { kind?: 'student' | 'parent'; email?: string; fullName?: string; password?: string; studentId?: string } = {},
+) {
+  const kind = overrides.kind ?? 'student';
+  const email = (overrides.email ?? `${kind}-${randomUUID().slice(0, 8)}@example.test`).toLowerCase();
+  const fullName = overrides.fullName ?? `Test ${kind}`;
+  const store = await identityStoreOf(db);
+  const passwordHash = await hashPassword(overrides.password ?? TEST_PASSWORD, store.passwordHashKind);
+  return db.transaction().execute(async (trx) => {
+    const id = await createIdentity(trx, store, { email, passwordHash, fullName });
+    return trx.insertInto('portal_accounts')
+      .values({ id, organization_id: organizationId, kind, email, full_name: fullName, legacy_role: kind, student_id: overrides.studentId ?? null })
+      .returningAll()
+      .executeTakeFirstOrThrow();
   });
 }
 

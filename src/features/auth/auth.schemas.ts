@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { STAFF_ROLES } from '../../shared/roles';
 
 export const loginBody = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email()),
   password: z.string().min(1).max(1000),
 });
 
-export const staffRole = z.enum(['admin', 'secretary', 'teacher', 'staff']);
+export const staffRole = z.enum(STAFF_ROLES);
 
 export const currentUser = z.object({
   user: z.object({

@@ -48,6 +48,7 @@ export async function listEnrollments(db: Kysely<Database>, organizationId: stri
   if (query.session_id) filtered = filtered.where('enrollments.session_id', '=', query.session_id);
   if (query.student_id) filtered = filtered.where('enrollments.student_id', '=', query.student_id);
   if (query.status) filtered = filtered.where('enrollments.status', '=', query.status);
+  if (query.payment_status) filtered = filtered.where('enrollments.payment_status', '=', query.payment_status);
   const total = await filtered.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   const items = await filtered
     .orderBy(`enrollments.${query.sort}`, query.order)

@@ -3,7 +3,11 @@ import { i18nError } from '../../shared/i18n';
 import { isoDate, listResponse, money, optionalText, paginationQuery, queryBoolean, timestamp } from '../../shared/schemas';
 
 export const ENROLLMENT_STATUSES = ['pending', 'confirmed', 'waitlisted', 'cancelled', 'completed'] as const;
-export const PAYMENT_STATUSES = ['pending', 'partial', 'paid', 'refunded', 'waived'] as const;
+/** `overdue`: payment is due and has not come (legacy EDUZEN databases hold it too). */
+export const PAYMENT_STATUSES = ['pending', 'partial', 'paid', 'overdue', 'refunded', 'waived'] as const;
+
+/** The fields of an enrollment that make its payment: all an accountant may change. */
+export const PAYMENT_FIELDS = ['payment_status', 'amount_due', 'amount_paid'] as const;
 
 /** Statuses that hold one of the session's seats (capacity_max counts them). */
 export const SEAT_HOLDING_STATUSES = ['pending', 'confirmed', 'completed'] as const;
@@ -65,6 +69,7 @@ export const listEnrollmentsQuery = paginationQuery.extend({
   session_id: z.uuid().optional(),
   student_id: z.uuid().optional(),
   status: z.enum(ENROLLMENT_STATUSES).optional(),
+  payment_status: z.enum(PAYMENT_STATUSES).optional(),
 });
 
 export const enrollmentList = listResponse(enrollment);

@@ -10,15 +10,20 @@
  * Enrolling a learner whose earlier enrollment in the session was cancelled reactivates that
  * enrollment (one row per learner and session) at the back of the queue, answering 200
  * instead of 201; any other existing enrollment is a 409 DUPLICATE.
+ *
+ * Enrolling, an enrollment's status and notes, and deleting are for those who manage
+ * enrollments; its payment (payment_status, amount_due, amount_paid) also for the accountant
+ * (src/shared/roles.ts), whom a database trigger holds to those fields as well.
  */
 import type { TenantTransaction } from '../../db/tenant';
-import { type Actor, MANAGERS, assertRole } from '../../shared/actor';
+import { type Actor, assertCan } from '../../shared/actor';
 import { AppError, notFound } from '../../shared/errors';
 import * as repository from './enrollment.repository';
 import {
   type CreateEnrollment,
   type EnrollmentStatus,
   type ListEnrollmentsQuery,
+  PAYMENT_FIELDS,
   type RosterQuery,
   SEAT_HOLDING_STATUSES,
   type UpdateEnrollment,
@@ -60,7 +65,7 @@ async function hasFreeSeat(trx: TenantTransaction, actor: Actor, session: { id: 
 }
 
 export async function createEnrollment(trx: TenantTransaction, actor: Actor, values: CreateEnrollment) {
-  assertRole(actor, MANAGERS);
+  assertCan(actor, 'manageEnrollments');
   const session = await lockSession(trx, actor, values.session_id);
   if (!(await repository.studentExists(trx, actor.organizationId, values.student_id))) throw notFound('student');
   assertSessionOpen(session);
@@ -93,7 +98,8 @@ export async function createEnrollment(trx: TenantTransaction, actor: Actor, val
  * Moving into a seat (from the waitlist or a cancellation) needs a free seat and an open session.
  */
 export async function updateEnrollment(trx: TenantTransaction, actor: Actor, id: string, values: UpdateEnrollment) {
-  assertRole(actor, MANAGERS);
+  if (changesOnlyPayment(values)) return updatePayment(trx, actor, id, values);
+  assertCan(actor, 'manageEnrollments');
   const found = await getEnrollment(trx, actor, id);
   const session = await lockSession(trx, actor, found.session_id);
   const current = await getEnrollment(trx, actor, id);
@@ -127,9 +133,25 @@ export async function updateEnrollment(trx: TenantTransaction, actor: Actor, id:
   };
 }
 
+function changesOnlyPayment(values: UpdateEnrollment): boolean {
+  return Object.entries(values).every(([field, value]) => value === undefined || (PAYMENT_FIELDS as readonly string[]).includes(field));
+}
+
+/** A change of payment alone: no seat moves, so the session is not locked. */
+async function updatePayment(trx: TenantTransaction, actor: Actor, id: string, values: UpdateEnrollment) {
+  assertCan(actor, 'recordPayments');
+  await getEnrollment(trx, actor, id);
+  await repository.updateEnrollment(trx, actor.organizationId, id, {
+    payment_status: values.payment_status,
+    amount_due: values.amount_due,
+    amount_paid: values.amount_paid,
+  });
+  return { ...(await getEnrollment(trx, actor, id)), promoted: [] };
+}
+
 /** Only a mistaken enrollment is deleted: once attendance or grades exist, cancel it instead. */
 export async function deleteEnrollment(trx: TenantTransaction, actor: Actor, id: string) {
-  assertRole(actor, MANAGERS);
+  assertCan(actor, 'manageEnrollments');
   const found = await getEnrollment(trx, actor, id);
   const session = await lockSession(trx, actor, found.session_id);
   const dependents = await repository.countEnrollmentDependents(trx, actor.organizationId, found.session_id, found.student_id);

@@ -18,7 +18,7 @@ const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404
 
 export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/enrollments', {
-    schema: { tags: ['enrollments'], summary: 'List enrollments (filters: session_id, student_id, status)', querystring: listEnrollmentsQuery, response: { 200: enrollmentList, ...errors } },
+    schema: { tags: ['enrollments'], summary: 'List enrollments (filters: session_id, student_id, status, payment_status)', querystring: listEnrollmentsQuery, response: { 200: enrollmentList, ...errors } },
   }, (request) => inTenant(request, (trx, auth) => service.listEnrollments(trx, actorOf(auth), request.query)));
 
   app.get('/api/enrollments/:id', {
@@ -42,6 +42,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['enrollments'],
       summary: 'Update status, payment or notes (cancelling promotes the first waitlisted students)',
+      description: 'An accountant may change the payment fields only (payment_status, amount_due, amount_paid): any other field is a 403.',
       params: idParams,
       body: updateEnrollmentBody,
       response: { 200: updatedEnrollment, ...errors },

@@ -9,7 +9,8 @@ export async function listEnrollments(db: Kysely<Database>, organizationId: stri
       .onRef('students.id', '=', 'enrollments.student_id'))
     .select([
       'enrollments.student_id', 'enrollments.status', 'enrollments.enrollment_date', 'enrollments.funding_scheme',
-      'enrollments.learner_category', 'students.student_number', 'students.last_name', 'students.first_name',
+      'enrollments.learner_category', 'enrollments.payment_status', 'enrollments.amount_due', 'enrollments.amount_paid',
+      'students.student_number', 'students.last_name', 'students.first_name',
       'students.email', 'students.employer',
     ])
     .where('enrollments.organization_id', '=', organizationId)

@@ -5,14 +5,15 @@
  *
  * - attendance.csv: one row per learner × slot of the attendance grid, with the status and
  *   the slot's planned, attended, excused and unexcused minutes;
- * - enrollments.csv: one row per enrollment (every status), with the learner's totals in
- *   minutes and in hours.
+ * - enrollments.csv: one row per enrollment (every status), with its payment and the learner's
+ *   totals in minutes and in hours.
  * Both start with the same session columns (organisation, formation, dates, place, trainer,
- * slots and planned duration). Anyone who may read the session may export it.
+ * slots and planned duration). Anyone who may read the session may export it (the accountant
+ * too: the enrollments file carries each enrollment's payment).
  */
 import { stringify } from 'csv-stringify/sync';
 import type { TenantTransaction } from '../../db/tenant';
-import type { Actor } from '../../shared/actor';
+import { type Actor, assertCan } from '../../shared/actor';
 import { emptySummary, hoursOf, readAttendanceGrid } from '../attendance';
 import { type SessionRecord, loadSession } from '../sessions';
 import * as repository from './export.repository';
@@ -32,7 +33,7 @@ export const ATTENDANCE_COLUMNS = [
 
 export const ENROLLMENT_COLUMNS = [
   ...SESSION_COLUMNS, 'student_number', 'last_name', 'first_name', 'email', 'employer', 'enrollment_status',
-  'enrollment_date', 'funding_scheme', 'learner_category', 'planned_slots', 'attended_slots',
+  'enrollment_date', 'funding_scheme', 'learner_category', 'payment_status', 'amount_due', 'amount_paid', 'planned_slots', 'attended_slots',
   'excused_absence_slots', 'unexcused_absence_slots', 'planned_minutes', 'attended_minutes',
   'excused_absence_minutes', 'unexcused_absence_minutes', 'planned_hours', 'attended_hours', 'excused_absence_hours',
   'unexcused_absence_hours', 'attendance_rate_marked', 'attended_minutes_rate',
@@ -41,6 +42,7 @@ export const ENROLLMENT_COLUMNS = [
 type Row<C extends readonly string[]> = Record<C[number], string | number>;
 
 export async function exportAttendance(trx: TenantTransaction, actor: Actor, sessionId: string): Promise<CsvFile> {
+  assertCan(actor, 'exportSessions');
   const session = await loadSession(trx, actor, sessionId, 'read');
   const grid = await readAttendanceGrid(trx, actor, session);
   const header = sessionColumns(session, grid.slots);
@@ -71,6 +73,7 @@ export async function exportAttendance(trx: TenantTransaction, actor: Actor, ses
 }
 
 export async function exportEnrollments(trx: TenantTransaction, actor: Actor, sessionId: string): Promise<CsvFile> {
+  assertCan(actor, 'exportSessions');
   const session = await loadSession(trx, actor, sessionId, 'read');
   const grid = await readAttendanceGrid(trx, actor, session);
   const enrollments = await repository.listEnrollments(trx, actor.organizationId, session.id);
@@ -90,6 +93,9 @@ export async function exportEnrollments(trx: TenantTransaction, actor: Actor, se
       enrollment_date: enrollment.enrollment_date,
       funding_scheme: text(enrollment.funding_scheme),
       learner_category: text(enrollment.learner_category),
+      payment_status: enrollment.payment_status,
+      amount_due: enrollment.amount_due === null ? '' : decimalText(enrollment.amount_due, session),
+      amount_paid: decimalText(enrollment.amount_paid, session),
       planned_slots: summary.planned_slots,
       attended_slots: summary.present_count + summary.late_count,
       excused_absence_slots: summary.excused_absence_count,

@@ -1,10 +1,11 @@
 /**
- * Grades of a session's learners. Everyone who may see the session reads them; admin,
- * secretary and the session's teacher write them, in bulk, all or none. Every change is kept
- * in change_log by a database trigger.
+ * Grades of a session's learners. Everyone who may see the session reads them except the
+ * accountant, who has no access to grades (src/shared/roles.ts); admin, secretary and the
+ * session's teacher write them, in bulk, all or none. Every change is kept in change_log by a
+ * database trigger.
  */
 import type { TenantTransaction } from '../../db/tenant';
-import type { Actor } from '../../shared/actor';
+import { type Actor, assertCan } from '../../shared/actor';
 import { AppError, notFound } from '../../shared/errors';
 import type { Language } from '../../shared/i18n';
 import { collectEntryErrors } from '../../shared/entry-errors';
@@ -14,6 +15,7 @@ import * as repository from './grade.repository';
 import { DEFAULT_MAX_SCORE, type SaveGrades, hundredths } from './grade.schemas';
 
 export async function listSessionGrades(trx: TenantTransaction, actor: Actor, sessionId: string) {
+  assertCan(actor, 'readGrades');
   const session = await loadSession(trx, actor, sessionId, 'read');
   return readGrades(trx, actor, session.id);
 }

@@ -3,7 +3,7 @@
  * hours (the defaults of slot generation). Row-level security says the same.
  */
 import type { TenantTransaction } from '../../db/tenant';
-import { type Actor, assertRole } from '../../shared/actor';
+import { type Actor, assertCan } from '../../shared/actor';
 import { AppError, notFound } from '../../shared/errors';
 import { type Language, message } from '../../shared/i18n';
 import { formatTimeOfDay } from '../../shared/slots';
@@ -29,7 +29,7 @@ export async function getOrganization(trx: TenantTransaction, actor: Actor): Pro
 }
 
 export async function updateOrganization(trx: TenantTransaction, actor: Actor, values: UpdateOrganization, language: Language): Promise<Organization> {
-  assertRole(actor, ['admin']);
+  assertCan(actor, 'manageOrganization');
   const stored = await getOrganization(trx, actor);
   const field = dayHoursIssue({ ...stored, ...Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) });
   if (field) {

@@ -6,11 +6,11 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
+import type { StaffRole } from '../../shared/roles';
 import { createIdentity, hashPassword, identityStoreOf } from '../auth';
 import { insertStaffProfile } from './user.repository';
 
-export const STAFF_ROLES = ['admin', 'secretary', 'teacher', 'staff'] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
+export { STAFF_ROLES, type StaffRole } from '../../shared/roles';
 
 export type NewStaffAccount = {
   organizationId: string;

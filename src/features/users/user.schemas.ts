@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { MESSAGES, i18nError } from '../../shared/i18n';
+import { STAFF_ROLES } from '../../shared/roles';
 import { listResponse, optionalText, paginationQuery, queryBoolean, timestamp, rejectNulCharacters } from '../../shared/schemas';
 
-export const USER_ROLES = ['admin', 'secretary', 'teacher', 'staff'] as const;
+/** The roles an account may have: the staff roles of src/shared/roles.ts. */
+export const USER_ROLES = STAFF_ROLES;
 
 export const PASSWORD_MIN_LENGTH = 10;
 

@@ -5,14 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { TenantTransaction } from '../../db/tenant';
-import { type Actor, assertRole } from '../../shared/actor';
+import { type Actor, assertCan } from '../../shared/actor';
 import { translateConstraintError } from '../../shared/database-errors';
 import { AppError, notFound } from '../../shared/errors';
+import type { StaffRole } from '../../shared/roles';
 import { type PasswordHashKind, hashPassword } from '../auth';
 import * as repository from './user.repository';
 import type { CreateUser, ListUsersQuery, UpdateUser } from './user.schemas';
-
-const ADMINS = ['admin'] as const;
 
 const CONSTRAINTS = {
   staff_accounts_email_key: { field: 'email', message: 'an account with this e-mail already exists' },
@@ -23,7 +22,7 @@ const CONSTRAINTS = {
 type StaffRow = NonNullable<Awaited<ReturnType<typeof repository.findUser>>>;
 
 function toStaffUser(row: StaffRow) {
-  return { ...row, role: row.role as 'admin' | 'secretary' | 'teacher' | 'staff' };
+  return { ...row, role: row.role as StaffRole };
 }
 
 /** 16 characters from 96 random bits, URL-safe so that it survives copy and paste. */
@@ -32,13 +31,13 @@ export function generateTemporaryPassword(): string {
 }
 
 export async function listUsers(trx: TenantTransaction, actor: Actor, query: ListUsersQuery) {
-  assertRole(actor, ADMINS);
+  assertCan(actor, 'manageUsers');
   const { items, total } = await repository.listUsers(trx, actor.organizationId, query);
   return { items: items.map(toStaffUser), total, page: query.page, page_size: query.page_size };
 }
 
 export async function getUser(trx: TenantTransaction, actor: Actor, id: string) {
-  assertRole(actor, ADMINS);
+  assertCan(actor, 'manageUsers');
   const user = await repository.findUser(trx, actor.organizationId, id);
   if (!user) throw notFound('user');
   return toStaffUser(user);
@@ -50,7 +49,7 @@ export async function getUser(trx: TenantTransaction, actor: Actor, id: string) 
  * auth.users, argon2id on EDUZEN's own).
  */
 export async function createUser(trx: TenantTransaction, actor: Actor, values: CreateUser, passwordHashKind: PasswordHashKind) {
-  assertRole(actor, ADMINS);
+  assertCan(actor, 'manageUsers');
   const temporaryPassword = values.password === undefined ? generateTemporaryPassword() : undefined;
   const passwordHash = await hashPassword(values.password ?? temporaryPassword!, passwordHashKind);
   const id = await repository.createStaffAccount(trx, {

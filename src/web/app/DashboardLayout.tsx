@@ -9,8 +9,10 @@ import { ErrorState, Loading } from '../components/States';
 import { useCurrentUser, useLogout } from '../features/auth/auth.api';
 import { type MessageKey, useI18n } from '../lib/i18n';
 import { OrganizationProvider } from '../lib/organization';
+import { type Permission, can } from '../../shared/roles';
 
-type NavItem = { to: string; label: MessageKey; icon: string; end?: boolean; roles?: string[] };
+/** `permission`: shown only to the roles that have it (src/shared/roles.ts). */
+type NavItem = { to: string; label: MessageKey; icon: string; end?: boolean; permission?: Permission };
 
 const NAV: NavItem[] = [
   { to: '/dashboard', label: 'nav.overview', icon: '◧', end: true },
@@ -19,8 +21,8 @@ const NAV: NavItem[] = [
   { to: '/dashboard/sessions', label: 'nav.sessions', icon: '◷' },
   { to: '/dashboard/planning', label: 'nav.planning', icon: '▤' },
   { to: '/dashboard/students', label: 'nav.students', icon: '☺' },
-  { to: '/dashboard/users', label: 'nav.users', icon: '⚙', roles: ['admin'] },
-  { to: '/dashboard/settings', label: 'nav.settings', icon: '◔', roles: ['admin'] },
+  { to: '/dashboard/users', label: 'nav.users', icon: '⚙', permission: 'manageUsers' },
+  { to: '/dashboard/settings', label: 'nav.settings', icon: '◔', permission: 'manageOrganization' },
 ];
 
 export function DashboardLayout() {
@@ -50,7 +52,7 @@ export function DashboardLayout() {
           <div className="brand"><span className="brand-mark" aria-hidden="true">E</span>EDUZEN</div>
           <nav aria-label={t('nav.main')}>
             <ul>
-              {NAV.filter((item) => !item.roles || item.roles.includes(user.role)).map((item) => (
+              {NAV.filter((item) => !item.permission || can(user.role, item.permission)).map((item) => (
                 <li key={item.to}>
                   <NavLink to={item.to} end={item.end} onClick={() => setNavOpen(false)} className={({ isActive }) => `nav-link ${isActive ? 'active' : ''}`}>
                     <span className="nav-icon" aria-hidden="true">{item.icon}</span>

@@ -6,7 +6,7 @@ import { Navigate, createBrowserRouter } from 'react-router-dom';
 import { NotFound } from '../components/NotFound';
 import { LoginPage } from '../features/auth/LoginPage';
 import { DashboardLayout } from './DashboardLayout';
-import { RequireRole } from './RequireRole';
+import { RequirePermission } from './RequirePermission';
 import { RouteError } from './RouteError';
 
 function page<T extends Record<string, unknown>>(load: () => Promise<T>, name: keyof T) {
@@ -36,19 +36,23 @@ export const router = createBrowserRouter([
           { index: true, lazy: page(() => import('../features/enrollments/RosterTab'), 'RosterTab') },
           { path: 'planning', lazy: page(() => import('../features/slots/PlanningTab'), 'PlanningTab') },
           { path: 'attendance', lazy: page(() => import('../features/attendance/AttendanceTab'), 'AttendanceTab') },
-          { path: 'grades', lazy: page(() => import('../features/grades/GradesTab'), 'GradesTab') },
+          {
+            path: 'grades',
+            element: <RequirePermission permission="readGrades" />,
+            children: [{ index: true, lazy: page(() => import('../features/grades/GradesTab'), 'GradesTab') }],
+          },
         ],
       },
       { path: 'planning', lazy: page(() => import('../features/planning/PlanningPage'), 'PlanningPage') },
       { path: 'students', lazy: page(() => import('../features/students/StudentsPage'), 'StudentsPage') },
       {
         path: 'users',
-        element: <RequireRole roles={['admin']} />,
+        element: <RequirePermission permission="manageUsers" />,
         children: [{ index: true, lazy: page(() => import('../features/users/UsersPage'), 'UsersPage') }],
       },
       {
         path: 'settings',
-        element: <RequireRole roles={['admin']} />,
+        element: <RequirePermission permission="manageOrganization" />,
         children: [{ index: true, lazy: page(() => import('../features/settings/SettingsPage'), 'SettingsPage') }],
       },
       { path: '*', element: <NotFound /> },

@@ -1,18 +1,24 @@
-/** What the signed-in role may do, mirroring docs/permissions.md (the API enforces it). */
+/**
+ * What the signed-in role may do: the permission table of src/shared/roles.ts (the API and
+ * row-level security enforce the same table; the dashboard only hides what would be refused).
+ */
+import { type Permission, can } from '../../../shared/roles';
 import { useCurrentUser } from './auth.api';
 
-/** Admins and the secretariat write the catalogue, students and enrollments. */
+export function useRole() {
+  return useCurrentUser().data?.user.role;
+}
+
+export function useCan(permission: Permission): boolean {
+  return can(useRole(), permission);
+}
+
+/** Admins and the secretariat write the catalogue, learners and enrollments. */
 export function useCanWrite(): boolean {
-  const role = useCurrentUser().data?.user.role;
-  return role === 'admin' || role === 'secretary';
+  return useCan('manageCatalogue');
 }
 
 /** Attendance and grades: also teachers (the API limits them to their own sessions). */
 export function useCanMark(): boolean {
-  const role = useCurrentUser().data?.user.role;
-  return role === 'admin' || role === 'secretary' || role === 'teacher';
-}
-
-export function useRole() {
-  return useCurrentUser().data?.user.role;
+  return useCan('recordMarks');
 }

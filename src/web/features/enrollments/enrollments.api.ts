@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { enrollment, roster, updatedEnrollment } from '../../../features/enrollments/enrollment.schemas';
+import { type UpdateEnrollment, enrollment, roster, updatedEnrollment } from '../../../features/enrollments/enrollment.schemas';
 import { request } from '../../lib/api';
 
 export function useRoster(sessionId: string) {
@@ -33,5 +33,15 @@ export function useCancelEnrollment(sessionId: string) {
   return useMutation({
     mutationFn: (enrollmentId: string) => request('PATCH', `/api/enrollments/${enrollmentId}`, updatedEnrollment, { body: { status: 'cancelled' } }),
     onSuccess: invalidate,
+  });
+}
+
+/** The payment of an enrollment (payment_status, amount_due, amount_paid): no seat moves. */
+export function useUpdatePayment(sessionId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ enrollmentId, values }: { enrollmentId: string; values: Pick<UpdateEnrollment, 'payment_status' | 'amount_due' | 'amount_paid'> }) =>
+      request('PATCH', `/api/enrollments/${enrollmentId}`, updatedEnrollment, { body: values }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['roster', sessionId] }),
   });
 }

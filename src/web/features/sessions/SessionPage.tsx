@@ -8,7 +8,7 @@ import { ErrorState, Loading } from '../../components/States';
 import { TabLinks } from '../../components/Tabs';
 import { useI18n } from '../../lib/i18n';
 import { useFormat } from '../../lib/organization';
-import { useCanWrite } from '../auth/permissions';
+import { useCan, useCanWrite } from '../auth/permissions';
 import { SessionFormDialog } from './SessionFormDialog';
 import { Seats, SessionStatusBadge } from './SessionStatusBadge';
 import { useDeleteSession, useSession } from './sessions.api';
@@ -25,6 +25,7 @@ export function SessionPage() {
   const format = useFormat();
   const navigate = useNavigate();
   const canWrite = useCanWrite();
+  const canReadGrades = useCan('readGrades');
   const session = useSession(id);
   const remove = useDeleteSession();
   const [editing, setEditing] = useState(false);
@@ -68,7 +69,7 @@ export function SessionPage() {
           { to: base, label: t('sessions.tab.roster'), end: true },
           { to: `${base}/planning`, label: t('sessions.tab.planning') },
           { to: `${base}/attendance`, label: t('sessions.tab.attendance') },
-          { to: `${base}/grades`, label: t('sessions.tab.grades') },
+          ...(canReadGrades ? [{ to: `${base}/grades`, label: t('sessions.tab.grades') }] : []),
         ]}
       />
       <Outlet context={{ session: data } satisfies SessionOutletContext} />
