@@ -12,6 +12,7 @@ import { withDatabase } from '../database';
 import readline from 'node:readline';
 import { detectState } from '../../migrate/legacy/detect';
 import { formatBlockers } from '../../migrate/legacy/format';
+import { runRollbackCommand } from './db-upgrade-rollback';
 
 export const dbUpgradeCommand: Command = {
   path: ['db', 'upgrade'],
@@ -34,6 +35,10 @@ ${DATABASE_USAGE}
   --lock-timeout MS               longest wait for an exclusive lock before retrying (default 500)
   --batch-size N                  rows per backfill batch, as heap pages (default 50000)
   --emit-sql FILE                 write the upgrade as one idempotent SQL script (- for stdout) and exit
+  --rollback                      return a partial upgrade (stopped before the end of its finalize phase)
+                                  to the exact legacy state; with --dry-run, print its plan; with
+                                  --emit-sql FILE, write it as one script; refused once upgraded
+                                  (restore the backup instead: eduzen db restore)
 
 Server only: CONCURRENTLY and the lock timeouts matter with other connections; on the embedded
 database indexes are built plainly. EDUZEN_UPGRADE_PAUSE_AT=<checkpoint> stops at a checkpoint
@@ -50,10 +55,12 @@ database indexes are built plainly. EDUZEN_UPGRADE_PAUSE_AT=<checkpoint> stops a
     'lock-timeout': { type: 'string' },
     'batch-size': { type: 'string' },
     'emit-sql': { type: 'string' },
+    rollback: { type: 'boolean' },
   },
   async run(context) {
-    const remedies = parseRemedies(context);
     const lockTimeoutMs = positiveInteger(context, 'lock-timeout') ?? 500;
+    if (context.values.rollback === true) return runRollbackCommand(context, lockTimeoutMs);
+    const remedies = parseRemedies(context);
     const batchSize = positiveInteger(context, 'batch-size') ?? 50_000;
     const out = (line: string) => context.stdout.write(`${line}\n`);
     const emitTo = stringOption(context, 'emit-sql');

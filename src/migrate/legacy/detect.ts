@@ -13,7 +13,16 @@ type AnyDb = Kysely<any>;
 
 export type LegacyState = 'legacy' | 'upgraded' | 'partial' | 'fresh' | 'unknown';
 
-export type InterruptedRun = { id: string; phase: string; startedAt: Date; autovacuumPaused: string[] };
+export type InterruptedRun = {
+  id: string;
+  phase: string;
+  startedAt: Date;
+  autovacuumPaused: string[];
+  /** Set once `eduzen db upgrade --rollback` has begun: only the rollback may go on. */
+  rollbackStartedAt: Date | null;
+  /** Why the last attempt (of the upgrade or of its rollback) stopped, if it failed. */
+  lastError: string | null;
+};
 
 export type Detection = {
   state: LegacyState;
@@ -39,10 +48,7 @@ export async function detectState(db: AnyDb): Promise<Detection> {
   if (!has('organizations') && !has('programs') && !has('program_sessions') && !has('sessions')) {
     return { ...base, state: 'fresh', reasons: ['no EDUZEN table in the public schema'] };
   }
-  if (run) {
-    const paused = run.autovacuumPaused.length > 0 ? `; autovacuum stays off on ${run.autovacuumPaused.join(', ')} until it finishes` : '';
-    return { ...base, state: 'partial', reasons: [`an eduzen db upgrade started ${run.startedAt.toISOString()} stopped after its ${run.phase} phase: re-run it to finish${paused}`] };
-  }
+  if (run) return { ...base, state: 'partial', reasons: interruptedRunReasons(run) };
   if (baselineRecorded && !has('program_sessions') && relations.get('sessions')?.includes('formation_id')) {
     const reasons = ['the migration history records the baseline and the tables have the product shape'];
     if (leftovers.length > 0) reasons.push(`leftovers of the old script: ${leftovers.join(', ')} (see eduzen db cleanup)`);
@@ -86,15 +92,43 @@ export async function detectState(db: AnyDb): Promise<Detection> {
   return { ...base, state: 'unknown', reasons };
 }
 
+/** What stopped, and the two ways out: finish it, or roll it back (once a rollback began, only that). */
+function interruptedRunReasons(run: InterruptedRun): string[] {
+  const paused = run.autovacuumPaused.length > 0 ? `; autovacuum stays off on ${run.autovacuumPaused.join(', ')} until it finishes` : '';
+  const failed = run.lastError ? [`its last attempt failed: ${run.lastError}`] : [];
+  if (run.rollbackStartedAt) {
+    return [
+      `an eduzen db upgrade --rollback started ${run.rollbackStartedAt.toISOString()} did not finish: re-run eduzen db upgrade --rollback to return to the legacy state (eduzen db upgrade refuses to go on until then)${paused}`,
+      ...failed,
+    ];
+  }
+  return [
+    `an eduzen db upgrade started ${run.startedAt.toISOString()} stopped after its ${run.phase} phase${paused}`,
+    ...failed,
+    're-run eduzen db upgrade to finish, or eduzen db upgrade --rollback to return to the legacy state',
+  ];
+}
+
 async function readInterruptedRun(db: AnyDb): Promise<InterruptedRun | null> {
   const present = await sql<{ present: boolean }>`select to_regclass('eduzen_upgrade.run') is not null as present`.execute(db);
   if (!present.rows[0]?.present) return null;
+  // Columns added by later versions are read through to_jsonb: a run record made before them has none.
   const rows = await sql<InterruptedRun>`
-    select id::text as id, phase, started_at as "startedAt",
+    select r.id::text as id, r.phase, r.started_at as "startedAt",
       case when to_regclass('eduzen_upgrade.autovacuum_paused') is not null
         then array(select c.relname::text from eduzen_upgrade.autovacuum_paused p
-          join pg_class c on c.oid = p.relid order by 1) else '{}' end as "autovacuumPaused"
-    from eduzen_upgrade.run
-    where finished_at is null order by id desc limit 1`.execute(db);
+          join pg_class c on c.oid = p.relid order by 1) else '{}' end as "autovacuumPaused",
+      (to_jsonb(r) ->> 'rollback_started_at')::timestamptz as "rollbackStartedAt",
+      to_jsonb(r) ->> 'last_error' as "lastError"
+    from eduzen_upgrade.run r
+    where r.finished_at is null order by r.id desc limit 1`.execute(db);
   return rows.rows[0] ?? null;
+}
+
+/** Records why an attempt failed, for `eduzen db status`; nothing to record before the run exists. */
+export async function recordRunError(db: AnyDb, message: string): Promise<void> {
+  const present = await sql<{ present: boolean }>`
+    select exists (select 1 from pg_attribute where attrelid = to_regclass('eduzen_upgrade.run') and attname = 'last_error' and not attisdropped) as present`.execute(db);
+  if (!present.rows[0]?.present) return;
+  await sql`update eduzen_upgrade.run set last_error = ${message.slice(0, 2000)} where finished_at is null`.execute(db);
 }

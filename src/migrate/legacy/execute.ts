@@ -112,13 +112,17 @@ async function runStep(db: AnyDb, step: UpgradeStep, options: ExecuteOptions, ti
   }
 }
 
-async function runTransaction(
+/**
+ * One phase's transaction, retried on a lock timeout; `in:<phase>` is its checkpoint (the
+ * rollback's steps run through it too, as `rollback:<step>`).
+ */
+export async function runTransaction(
   db: AnyDb,
-  phase: Phase,
+  phase: Phase | `rollback:${string}`,
   statements: string[],
   exclusive: boolean,
   options: ExecuteOptions,
-  timing: PhaseTiming,
+  timing: Pick<PhaseTiming, 'lockHeldMs' | 'lockTotalMs' | 'lockAttempts'>,
   lockTables: readonly string[] = LOCKED_TABLES,
 ): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
@@ -172,7 +176,7 @@ async function runTransaction(
  * the WAL to be flushed up to its commit record, so every earlier commit of the run (those made
  * without waiting) is durable once it returns.
  */
-async function durabilityBarrier(db: AnyDb): Promise<void> {
+export async function durabilityBarrier(db: AnyDb): Promise<void> {
   await db.connection().execute(async (connection) =>
     connection.transaction().execute(async (trx: Transaction<unknown>) => {
       await sql.raw(`set local synchronous_commit = on; select txid_current()`).execute(trx);
@@ -180,12 +184,12 @@ async function durabilityBarrier(db: AnyDb): Promise<void> {
   );
 }
 
-function workerCount(options: ExecuteOptions): number {
+export function workerCount(options: Pick<ExecuteOptions, 'engine'>): number {
   return options.engine === 'postgres' ? 2 : 1;
 }
 
 /** Runs `work` on each item, on `workers` connections of their own, items taken in order. */
-async function onConnections<T>(db: AnyDb, workers: number, items: T[], work: (connection: AnyDb, item: T) => Promise<void>): Promise<void> {
+export async function onConnections<T>(db: AnyDb, workers: number, items: T[], work: (connection: AnyDb, item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
   let failed = false;
   await Promise.all(
@@ -415,7 +419,7 @@ export async function resumeAutovacuum(db: AnyDb, options: Pick<ExecuteOptions, 
   if (tables.length > 0) options.log(`  autovacuum back on ${tables.join(', ')}`);
 }
 
-async function withLockRetries<T>(options: Pick<ExecuteOptions, 'lockTimeoutMs' | 'retries' | 'log'>, label: string, work: () => Promise<T>): Promise<T> {
+export async function withLockRetries<T>(options: Pick<ExecuteOptions, 'lockTimeoutMs' | 'retries' | 'log'>, label: string, work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await work();
@@ -481,6 +485,6 @@ async function lockAll(trx: Transaction<unknown>, lockTimeoutMs: number, tables:
   await sql.raw(lockTablesSql(tables)).execute(trx);
 }
 
-function isLockTimeout(error: unknown): boolean {
+export function isLockTimeout(error: unknown): boolean {
   return error instanceof Error && (error as { code?: string }).code === LOCK_NOT_AVAILABLE;
 }

@@ -12,6 +12,7 @@ import { remedySql } from './remedies';
 import { SNAPSHOT_SQL } from './snapshot';
 import { CARRIED_TABLES } from './legacy-shape';
 import { HELPERS_SQL } from './sql-helpers';
+import { LEGACY_CATALOGUE_SQL, RECORD_LEGACY_CATALOGUE_SQL, RECORD_PRIOR_STATE_SQL } from './legacy-catalogue';
 import { EARLY_NEW_TABLES, type IndexBuild, LOCKED_TABLES, VALIDATE_ALL_SQL, attachSql, retireUniqueSql, catalogueSql, finalizeSql, functionsSql, indexBuilds, newTableSql } from './target-sql';
 
 export type Phase =
@@ -107,7 +108,9 @@ export function backfillRangeSql(spec: BackfillSpec, from: number, to: number | 
 
 export function prepareSql(): string[] {
   const shim = readBaselineFiles().find((file) => file.version === BASELINE_VERSIONS[0])!;
-  return [...splitStatements(HELPERS_SQL), ...splitStatements(shim.sql)].map((statement) => statement.text);
+  // The database as found is recorded before the shim or anything else is created (a rollback reads it).
+  return [...splitStatements(HELPERS_SQL), ...splitStatements(LEGACY_CATALOGUE_SQL), { text: RECORD_PRIOR_STATE_SQL }, ...splitStatements(shim.sql)]
+    .map((statement) => statement.text);
 }
 
 /** The condition `scriptFinished` (layout.ts) tests, in SQL. */
@@ -252,11 +255,12 @@ export function buildPlan(options: PlanOptions): UpgradeStep[] {
   const remedies = repaired ? remedySql(repaired, options.remedies) : [];
   const start = `insert into eduzen_upgrade.run (options) select ${`'${JSON.stringify(options.remedies).replace(/'/g, "''")}'`}::jsonb
     where not exists (select 1 from eduzen_upgrade.run where finished_at is null)`;
+  const clearError = 'update eduzen_upgrade.run set last_error = null where finished_at is null';
   return [
-    { phase: 'prepare', kind: 'transaction', exclusive: false, summary: 'install the upgrade helpers and the auth shim where missing; pause autovacuum on the upgraded tables; create change_log', statements: [...prepareSql(), start, PAUSE_AUTOVACUUM_SQL, ...EARLY_NEW_TABLES.flatMap((table) => newTableSql(table)), ...BACKFILL_SPECS.map(fillOnWriteFunctionSql)] },
+    { phase: 'prepare', kind: 'transaction', exclusive: false, summary: 'install the upgrade helpers and the auth shim where missing; pause autovacuum on the upgraded tables; create change_log', statements: [...prepareSql(), start, clearError, PAUSE_AUTOVACUUM_SQL, ...EARLY_NEW_TABLES.flatMap((table) => newTableSql(table)), ...BACKFILL_SPECS.map(fillOnWriteFunctionSql)] },
     { phase: 'repair', kind: 'transaction', exclusive: true, summary: "carry back the old script's partial copies and undo its empty new programs, or, if it ran to the end, take back from sessions_temp what it lost", statements: [REPAIR_SQL] },
     { phase: 'remedies', kind: 'transaction', exclusive: false, summary: 'carry back what the old script lost, if it ran to the end; apply the remedies chosen for the blockers', statements: [CARRY_BACK_SQL, ...remedies] },
-    { phase: 'snapshot', kind: 'transaction', exclusive: false, summary: 'record row counts and content checksums of the legacy tables', statements: [SNAPSHOT_SQL, "select eduzen_upgrade.set_phase('snapshot')"] },
+    { phase: 'snapshot', kind: 'transaction', exclusive: false, summary: 'record row counts and content checksums of the legacy tables, and their catalogue (what a rollback gives back)', statements: [SNAPSHOT_SQL, RECORD_LEGACY_CATALOGUE_SQL, "select eduzen_upgrade.set_phase('snapshot')"] },
     { phase: 'catalogue', kind: 'transaction', exclusive: true, summary: 'rename in place, create programs, add columns and NOT VALID checks (and the triggers that fill them on users\' writes), align names', statements: [...catalogueSql(), ...BACKFILL_SPECS.map(fillOnWriteTriggerSql), "select eduzen_upgrade.set_phase('catalogue')"] },
     ...BACKFILL_SPECS.map((backfill): UpgradeStep => ({
       phase: 'backfill', kind: 'backfill', summary: `fill ${Object.keys(backfill.assignments).join(', ')} of ${backfill.table} in batches`, backfill,

@@ -9,6 +9,7 @@ import { type Detection, detectState } from './detect';
 import { legacyColumn } from './layout';
 import { CARRIED_TABLES, LEFTOVER_TABLES, legacyNameOf, legacyPolicyNames } from './legacy-shape';
 import { type Blocker, type Remedies, runPreflight } from './preflight';
+import { findRerunBlockers } from './rerun-blockers';
 
 // biome-ignore lint: works on any database
 type AnyDb = Kysely<any>;
@@ -50,9 +51,11 @@ export async function buildLegacyReport(db: AnyDb, remedies: Remedies = {}): Pro
   const policies: Record<string, string[]> = {};
   for (const row of policyRows.rows) (policies[row.table] ??= []).push(row.name);
   const blockers = detection.layout ? await runPreflight(db, detection.layout, remedies) : [];
+  // An interrupted run: what would stop a re-run (of the upgrade, or of its rollback) from finishing.
+  const rerun = detection.run ? await findRerunBlockers(db, detection.run.rollbackStartedAt !== null) : [];
   return {
     state: detection.state,
-    reasons: detection.reasons,
+    reasons: [...detection.reasons, ...rerun],
     interruptedPhase: detection.run?.phase ?? null,
     counts,
     foreignKeys: foreignKeys.rows,

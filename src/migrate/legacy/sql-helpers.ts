@@ -15,6 +15,10 @@ create table if not exists eduzen_upgrade.run (
   options jsonb not null default '{}',
   finished_at timestamptz
 );
+-- rollback_started_at: once set, only a rollback may go on (eduzen db upgrade --rollback);
+-- last_error: why the last attempt stopped, for eduzen db status.
+alter table eduzen_upgrade.run add column if not exists rollback_started_at timestamptz,
+  add column if not exists last_error text;
 
 create table if not exists eduzen_upgrade.snapshot (
   table_name text primary key,
@@ -31,6 +35,8 @@ create table if not exists eduzen_upgrade.autovacuum_paused (
   table_name text not null,
   paused_at timestamptz not null default now()
 );
+-- The table's own autovacuum_enabled before the pause (null: not set), given back as it was.
+alter table eduzen_upgrade.autovacuum_paused add column if not exists previous text;
 
 -- What the repair phase left to carry back outside its lock: when the old script ran to the
 -- end, the rows and columns of its copy sessions_temp that the live sessions table lacks.
@@ -76,6 +82,7 @@ create or replace function eduzen_upgrade.pause_autovacuum(p_tables text[]) retu
 declare
   v_rel regclass;
   v_table text;
+  v_previous text;
   v_lock_timeout text := current_setting('lock_timeout');
 begin
   perform set_config('lock_timeout', '50ms', true);
@@ -85,9 +92,11 @@ begin
       or exists (select 1 from eduzen_upgrade.autovacuum_paused where relid = v_rel)
       or exists (select 1 from pg_class c, unnest(c.reloptions) o
         where c.oid = v_rel and o in ('autovacuum_enabled=false', 'autovacuum_enabled=off', 'autovacuum_enabled=0', 'autovacuum_enabled=no'));
+    v_previous := (select substr(o, length('autovacuum_enabled=') + 1) from pg_class c, unnest(c.reloptions) o
+      where c.oid = v_rel and o like 'autovacuum\_enabled=%' limit 1);
     begin
       execute format('alter table public.%I set (autovacuum_enabled = false)', v_table);
-      insert into eduzen_upgrade.autovacuum_paused (relid, table_name) values (v_rel, v_table);
+      insert into eduzen_upgrade.autovacuum_paused (relid, table_name, previous) values (v_rel, v_table, v_previous);
     exception when lock_not_available then
       raise notice 'autovacuum is working on %: left on', v_table;
     end;
@@ -101,9 +110,11 @@ create or replace function eduzen_upgrade.resume_autovacuum() returns void
 declare
   r record;
 begin
-  for r in select p.relid, c.relname from eduzen_upgrade.autovacuum_paused p
+  for r in select p.relid, p.previous, c.relname from eduzen_upgrade.autovacuum_paused p
       left join pg_class c on c.oid = p.relid loop
-    if r.relname is not null then
+    if r.relname is not null and r.previous is not null then
+      execute format('alter table %s set (autovacuum_enabled = %L)', r.relid::regclass, r.previous);
+    elsif r.relname is not null then
       execute format('alter table %s reset (autovacuum_enabled)', r.relid::regclass);
     end if;
     delete from eduzen_upgrade.autovacuum_paused where relid = r.relid;

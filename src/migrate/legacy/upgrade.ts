@@ -5,7 +5,7 @@
 import type { DatabaseHandle } from '../../db/connect';
 import { migrate } from '../runner';
 import type { CheckpointHook } from './checkpoints';
-import { type Detection, detectState } from './detect';
+import { type Detection, detectState, recordRunError } from './detect';
 import { type ExecuteReport, executePlan, resumeAutovacuum } from './execute';
 import { type UpgradeStep, buildPlan } from './plan';
 import { type Blocker, type Remedies, runPreflight } from './preflight';
@@ -45,6 +45,11 @@ export async function runUpgrade(handle: DatabaseHandle, request: UpgradeRequest
   if (detection.state === 'unknown') {
     throw new UpgradeRefused(`the database is in no state EDUZEN knows how to upgrade:\n  - ${detection.reasons.join('\n  - ')}`);
   }
+  if (detection.run?.rollbackStartedAt) {
+    throw new UpgradeRefused(
+      `a rollback of this upgrade began ${detection.run.rollbackStartedAt.toISOString()} and did not finish: run eduzen db upgrade --rollback to end it (the database returns to its legacy state), then upgrade again`,
+    );
+  }
   if (detection.state === 'fresh') {
     return { outcome: 'fresh', detection, applied: await migrate(handle.db, { log }) };
   }
@@ -62,6 +67,11 @@ export async function runUpgrade(handle: DatabaseHandle, request: UpgradeRequest
     checkpoint: request.checkpoint ?? (async () => {}),
     log,
     progressStream: request.progressStream ?? process.stderr,
+  }).catch(async (error: Error) => {
+    // Kept for `eduzen db status`, which tells what blocks a re-run; the failure goes on up.
+    // Best effort: the connection may be what failed, and the original error is the one to see.
+    await recordRunError(handle.db, error.message).catch(() => undefined);
+    throw error;
   });
   return { outcome: 'upgraded', detection, blockers, report, preflightMs };
 }
