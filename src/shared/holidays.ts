@@ -43,40 +43,39 @@ function fixed(year: number, month: number, day: number, fr: string, en: string)
   return { date: isoDate(year, month, day), name: { fr, en } };
 }
 
-/** The eleven public holidays of metropolitan France (Code du travail, art. L3133-1). */
-const france: HolidayRule = (year) => {
+/** The holidays France and Belgium share: New Year, the feasts from Easter, and five fixed days. */
+function sharedHolidays(year: number): PublicHoliday[] {
   const easter = easterSunday(year);
   return [
     fixed(year, 1, 1, 'Jour de l’an', 'New Year’s Day'),
     { date: daysAfter(easter, 1), name: { fr: 'Lundi de Pâques', en: 'Easter Monday' } },
     fixed(year, 5, 1, 'Fête du Travail', 'Labour Day'),
-    fixed(year, 5, 8, 'Victoire 1945', 'Victory in Europe Day'),
     { date: daysAfter(easter, 39), name: { fr: 'Ascension', en: 'Ascension Day' } },
     { date: daysAfter(easter, 50), name: { fr: 'Lundi de Pentecôte', en: 'Whit Monday' } },
-    fixed(year, 7, 14, 'Fête nationale', 'Bastille Day'),
     fixed(year, 8, 15, 'Assomption', 'Assumption Day'),
     fixed(year, 11, 1, 'Toussaint', 'All Saints’ Day'),
-    fixed(year, 11, 11, 'Armistice 1918', 'Armistice Day'),
     fixed(year, 12, 25, 'Noël', 'Christmas Day'),
-  ].sort((left, right) => left.date.localeCompare(right.date));
-};
+  ];
+}
+
+function byDate(holidays: PublicHoliday[]): PublicHoliday[] {
+  return holidays.sort((left, right) => left.date.localeCompare(right.date));
+}
+
+/** The eleven public holidays of metropolitan France (Code du travail, art. L3133-1). */
+const france: HolidayRule = (year) => byDate([
+  ...sharedHolidays(year),
+  fixed(year, 5, 8, 'Victoire 1945', 'Victory in Europe Day'),
+  fixed(year, 7, 14, 'Fête nationale', 'Bastille Day'),
+  fixed(year, 11, 11, 'Armistice 1918', 'Armistice Day'),
+]);
 
 /** Belgium's ten legal public holidays. */
-const belgium: HolidayRule = (year) => {
-  const easter = easterSunday(year);
-  return [
-    fixed(year, 1, 1, 'Jour de l’an', 'New Year’s Day'),
-    { date: daysAfter(easter, 1), name: { fr: 'Lundi de Pâques', en: 'Easter Monday' } },
-    fixed(year, 5, 1, 'Fête du Travail', 'Labour Day'),
-    { date: daysAfter(easter, 39), name: { fr: 'Ascension', en: 'Ascension Day' } },
-    { date: daysAfter(easter, 50), name: { fr: 'Lundi de Pentecôte', en: 'Whit Monday' } },
-    fixed(year, 7, 21, 'Fête nationale', 'National Day'),
-    fixed(year, 8, 15, 'Assomption', 'Assumption Day'),
-    fixed(year, 11, 1, 'Toussaint', 'All Saints’ Day'),
-    fixed(year, 11, 11, 'Armistice', 'Armistice Day'),
-    fixed(year, 12, 25, 'Noël', 'Christmas Day'),
-  ].sort((left, right) => left.date.localeCompare(right.date));
-};
+const belgium: HolidayRule = (year) => byDate([
+  ...sharedHolidays(year),
+  fixed(year, 7, 21, 'Fête nationale', 'National Day'),
+  fixed(year, 11, 11, 'Armistice', 'Armistice Day'),
+]);
 
 export const HOLIDAY_CALENDARS: Readonly<Record<string, HolidayRule>> = {
   FR: france,

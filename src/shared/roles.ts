@@ -6,7 +6,7 @@
  * Row-level security enforces the same table in Postgres (the policies of
  * supabase/migrations/20251201000200_row_level_security.sql and the migrations after it); the
  * services check it first so that a refusal is a clear 403 rather than an empty result. A role
- * added here must be added to users_role_check and to public.create_staff_account too
+ * added here must be added to users_role_check too, which public.create_staff_account follows
  * (tests/tenancy/accountant-rls.test.ts compares them).
  *
  * Learners and parents are not staff: their accounts live in public.portal_accounts and open

@@ -62,10 +62,6 @@ export function slotsOverlap(left: TimedSlot, right: TimedSlot): boolean {
     && minutesOfDay(right.start_time) < minutesOfDay(left.end_time);
 }
 
-export function compareSlots(left: TimedSlot, right: TimedSlot): number {
-  return left.date.localeCompare(right.date) || minutesOfDay(left.start_time) - minutesOfDay(right.start_time);
-}
-
 export type DayPart = { part_of_day: PartOfDay; start_time: string; end_time: string };
 
 export type SlotPattern = {

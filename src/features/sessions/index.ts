@@ -6,4 +6,3 @@
 export { MARKERS, type SessionRecord, loadSession } from './session-access';
 export { lockSessionSchedule } from './session.repository';
 export { listSessionSlots, type SlotRow } from './slot.repository';
-export { readSessionSlots } from './slot.service';

@@ -79,6 +79,14 @@ export async function countMarksBySlot(db: Kysely<Database>, organizationId: str
   return new Map(rows.flatMap((row) => (row.slot_id ? [[row.slot_id, Number(row.n)] as const] : [])));
 }
 
+/** How many attendance marks one slot carries. */
+export async function countSlotMarks(db: Kysely<Database>, organizationId: string, slotId: string): Promise<number> {
+  const row = await db.selectFrom('attendance').select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('organization_id', '=', organizationId).where('slot_id', '=', slotId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 const INSERT_CHUNK = 1000;
 
 export async function insertSlots(trx: Transaction<Database>, organizationId: string, sessionId: string, slots: readonly NewSlot[]): Promise<string[]> {

@@ -30,7 +30,8 @@ function fieldError(field: string, key: MessageKey, language: Language) {
   return new AppError('VALIDATION_FAILED', text, { fields: [{ field: `body.${field}`, message: text }] });
 }
 
-function toSlot(row: repository.SlotRow, trainers: repository.TrainerRow[], markedCount: number, country: string): Slot {
+/** A slot row as the API shows it (the planning adds its session's details to the same shape). */
+export function toSlot(row: repository.SlotRow, trainers: repository.TrainerRow[], markedCount: number, country: string): Slot {
   return {
     ...row,
     start_time: formatTimeOfDay(row.start_time),
@@ -46,7 +47,7 @@ function toSlot(row: repository.SlotRow, trainers: repository.TrainerRow[], mark
   };
 }
 
-function groupBySlot(trainers: repository.TrainerRow[]): Map<string, repository.TrainerRow[]> {
+export function groupBySlot(trainers: repository.TrainerRow[]): Map<string, repository.TrainerRow[]> {
   const bySlot = new Map<string, repository.TrainerRow[]>();
   for (const trainer of trainers) bySlot.set(trainer.slot_id, [...(bySlot.get(trainer.slot_id) ?? []), trainer]);
   return bySlot;
@@ -67,9 +68,10 @@ export async function listSlots(trx: TenantTransaction, actor: Actor, sessionId:
 }
 
 async function getSlot(trx: TenantTransaction, actor: Actor, session: SessionRecord, slotId: string): Promise<Slot> {
-  const slot = (await readSessionSlots(trx, actor, session)).find((candidate) => candidate.id === slotId);
-  if (!slot) throw notFound('slot');
-  return slot;
+  const row = await repository.findSlot(trx, actor.organizationId, session.id, slotId);
+  if (!row) throw notFound('slot');
+  const trainers = await repository.listSlotTrainers(trx, actor.organizationId, [row.id]);
+  return toSlot(row, trainers, await repository.countSlotMarks(trx, actor.organizationId, row.id), session.organization_country);
 }
 
 /** Loads a session for a change of its schedule: a manager's, with its row locked. */
