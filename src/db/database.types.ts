@@ -251,6 +251,16 @@ export interface Students {
   updated_at: Generated<Timestamp>;
 }
 
+export interface UnplacedSessions {
+  id: string;
+  legacy_row: Json;
+  restored_at: Timestamp | null;
+  restored_organization_id: string | null;
+  set_aside_at: Timestamp;
+  upgrade_run_id: Int8;
+  upgrade_started_at: Timestamp;
+}
+
 export interface Users {
   created_at: Generated<Timestamp>;
   email: string;
@@ -278,5 +288,6 @@ export interface DB {
   session_slots: SessionSlots;
   sessions: Sessions;
   students: Students;
+  unplaced_sessions: UnplacedSessions;
   users: Users;
 }

@@ -5,9 +5,14 @@
 import { z } from 'zod';
 import { MESSAGES } from './i18n';
 
-export const uuid = z.uuid();
+/**
+ * An id as Postgres stores it: any 8-4-4-4-12 hex, not only RFC 4122's versions and variants.
+ * Legacy databases hold ids made by md5(...)::uuid and by imports; `z.uuid()` refused them, and
+ * an API response carrying one failed its own schema (a 500 for a legacy organisation's login).
+ */
+export const uuid = z.guid();
 
-export const idParams = z.object({ id: z.uuid() });
+export const idParams = z.object({ id: z.guid() });
 
 /** A calendar date without time, as ISO text: 2026-03-02. */
 export const isoDate = z.iso.date();
@@ -57,7 +62,7 @@ export const timestamp = z.union([z.date(), z.string()]).transform((value) => (v
 
 /** A learner as listed on a session's grids (attendance, grades), with their enrollment's status. */
 export const sessionLearner = z.object({
-  student_id: z.uuid(),
+  student_id: z.guid(),
   first_name: z.string().nullable(),
   last_name: z.string().nullable(),
   student_number: z.string().nullable(),

@@ -8,13 +8,15 @@ import { parseRemedies } from './db-upgrade';
 export const dbStatusCommand: Command = {
   path: ['db', 'status'],
   summary: 'show the engine, the migrations, and the legacy-upgrade state with its blockers',
-  usage: `Usage: eduzen db status [options]\n\nThe state is legacy, partial (left half-done), upgraded, fresh or unknown (exit 1, with the reasons).\nRemedy flags (--orphan-sessions=placeholder, --reversed-dates=swap, --default-organization=CODE)\nmark the blockers they resolve.\n\nOptions:\n${DATABASE_USAGE}\n  --json               print the report as JSON`,
+  usage: `Usage: eduzen db status [options]\n\nThe state is legacy, partial (left half-done), upgraded, fresh or unknown (exit 1, with the reasons).\nRemedy flags (--orphan-sessions=placeholder, --reversed-dates=swap, --default-organization=CODE,\n--unplaced-sessions=set-aside, --legacy-values=map) mark the blockers they resolve; each blocker says what its remedy does.\n\nOptions:\n${DATABASE_USAGE}\n  --json               print the report as JSON`,
   options: {
     ...DATABASE_OPTIONS,
     json: { type: 'boolean' },
     'orphan-sessions': { type: 'string' },
+    'legacy-values': { type: 'string' },
     'reversed-dates': { type: 'string' },
     'default-organization': { type: 'string' },
+    'unplaced-sessions': { type: 'string' },
   },
   async run(context) {
     const remedies = parseRemedies(context);

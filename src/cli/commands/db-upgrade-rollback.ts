@@ -11,7 +11,7 @@ import { type CommandContext, UsageError, stringOption } from '../command';
 import { withDatabase } from '../database';
 import { confirm } from './db-upgrade';
 
-const UPGRADE_ONLY = ['orphan-sessions', 'reversed-dates', 'default-organization', 'batch-size', 'no-backup', 'backup-file'];
+const UPGRADE_ONLY = ['orphan-sessions', 'reversed-dates', 'default-organization', 'unplaced-sessions', 'legacy-values', 'batch-size', 'no-backup', 'backup-file'];
 
 export async function runRollbackCommand(context: CommandContext, lockTimeoutMs: number): Promise<number> {
   const misplaced = UPGRADE_ONLY.filter((name) => context.values[name] !== undefined);

@@ -13,6 +13,8 @@ import readline from 'node:readline';
 import { detectState } from '../../migrate/legacy/detect';
 import { formatBlockers } from '../../migrate/legacy/format';
 import { runRollbackCommand } from './db-upgrade-rollback';
+import { SET_ASIDE_FLAG } from '../../migrate/legacy/unplaced';
+import { LEGACY_VALUES_FLAG } from '../../migrate/legacy/value-maps';
 
 export const dbUpgradeCommand: Command = {
   path: ['db', 'upgrade'],
@@ -32,6 +34,12 @@ ${DATABASE_USAGE}
   --orphan-sessions=placeholder   file sessions without a programme under "Sessions sans formation"
   --reversed-dates=swap           swap the dates of sessions that end before they start
   --default-organization=CODE     organisation of orphan sessions nothing else places
+  --legacy-values=map             map legacy values EDUZEN does not have (super_admin → admin, unknown
+                                  roles → inactive staff, learners' logins → portal accounts…; the list
+                                  is in db status), each original kept in the upgrade log; taken by --yes
+  --unplaced-sessions=set-aside   set sessions whose organisation nothing tells aside, whole, in the table
+                                  unplaced_sessions (eduzen unplaced-sessions restores one later); taken
+                                  by --yes when neither this nor --default-organization is given
   --lock-timeout MS               longest wait for an exclusive lock before retrying (default 500)
   --batch-size N                  rows per backfill batch, as heap pages (default 50000)
   --emit-sql FILE                 write the upgrade as one idempotent SQL script (- for stdout) and exit
@@ -52,6 +60,8 @@ database indexes are built plainly. EDUZEN_UPGRADE_PAUSE_AT=<checkpoint> stops a
     'orphan-sessions': { type: 'string' },
     'reversed-dates': { type: 'string' },
     'default-organization': { type: 'string' },
+    'unplaced-sessions': { type: 'string' },
+    'legacy-values': { type: 'string' },
     'lock-timeout': { type: 'string' },
     'batch-size': { type: 'string' },
     'emit-sql': { type: 'string' },
@@ -61,6 +71,11 @@ database indexes are built plainly. EDUZEN_UPGRADE_PAUSE_AT=<checkpoint> stops a
     const lockTimeoutMs = positiveInteger(context, 'lock-timeout') ?? 500;
     if (context.values.rollback === true) return runRollbackCommand(context, lockTimeoutMs);
     const remedies = parseRemedies(context);
+    // Setting aside guesses nothing and loses nothing: the safe default that --yes takes, said aloud.
+    const setAsideByDefault = context.values.yes === true && remedies.unplacedSessions === undefined && remedies.defaultOrganization === undefined;
+    if (setAsideByDefault) remedies.unplacedSessions = 'set-aside';
+    const mapByDefault = context.values.yes === true && remedies.legacyValues === undefined;
+    if (mapByDefault) remedies.legacyValues = 'map';
     const batchSize = positiveInteger(context, 'batch-size') ?? 50_000;
     const out = (line: string) => context.stdout.write(`${line}\n`);
     const emitTo = stringOption(context, 'emit-sql');
@@ -84,7 +99,16 @@ database indexes are built plainly. EDUZEN_UPGRADE_PAUSE_AT=<checkpoint> stops a
         checkpoint,
         log: out,
         progressStream: context.stderr,
-        beforeChanges: async (plan) => {
+        beforeChanges: async (plan, blockers) => {
+          const unplaced = blockers.find((blocker) => blocker.id === 'unplaced-sessions' && blocker.flag === SET_ASIDE_FLAG);
+          if (setAsideByDefault && unplaced) {
+            out(`--yes without --unplaced-sessions or --default-organization: the safe default ${SET_ASIDE_FLAG} is taken. ${unplaced.count} sessions whose organisation nothing tells are set aside, whole, in the table unplaced_sessions (eduzen unplaced-sessions list shows them; eduzen unplaced-sessions restore files one into an organisation)`);
+          }
+          const mapped = blockers.filter((blocker) => blocker.flag === LEGACY_VALUES_FLAG);
+          if (mapByDefault && mapped.length > 0) {
+            out(`--yes without --legacy-values: the safe default ${LEGACY_VALUES_FLAG} is taken (each original value kept in eduzen_upgrade.remedy_log):`);
+            for (const blocker of mapped) out(`  ${blocker.title}`);
+          }
           const unknowns = await listUnknowns(handle.db, await detectState(handle.db));
           if (unknowns.tables.length + unknowns.columns.length + unknowns.policies.length > 0) {
             out('kept as they are (unknown to EDUZEN):');
@@ -163,6 +187,16 @@ export function parseRemedies(context: CommandContext): Remedies {
   if (dates !== undefined) {
     if (dates !== 'swap') throw new UsageError('--reversed-dates takes one value: swap');
     remedies.reversedDates = 'swap';
+  }
+  const unplaced = stringOption(context, 'unplaced-sessions');
+  if (unplaced !== undefined) {
+    if (unplaced !== 'set-aside') throw new UsageError('--unplaced-sessions takes one value: set-aside');
+    remedies.unplacedSessions = 'set-aside';
+  }
+  const values = stringOption(context, 'legacy-values');
+  if (values !== undefined) {
+    if (values !== 'map') throw new UsageError('--legacy-values takes one value: map');
+    remedies.legacyValues = 'map';
   }
   const organisation = stringOption(context, 'default-organization');
   if (organisation !== undefined) remedies.defaultOrganization = organisation;

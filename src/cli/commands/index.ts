@@ -10,6 +10,7 @@ import { dbVerifyCommand } from './db-verify';
 import { orgCreateCommand } from './org-create';
 import { seedCommand } from './seed';
 import { startCommand } from './start';
+import { unplacedSessionsListCommand, unplacedSessionsRestoreCommand } from './unplaced-sessions';
 import { userCreateCommand } from './user-create';
 import { userPasswordCommand } from './user-password';
 
@@ -22,6 +23,8 @@ export const commands: Command[] = [
   dbCleanupCommand,
   dbBackupCommand,
   dbRestoreCommand,
+  unplacedSessionsListCommand,
+  unplacedSessionsRestoreCommand,
   seedCommand,
   orgCreateCommand,
   userCreateCommand,

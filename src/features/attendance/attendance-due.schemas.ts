@@ -9,10 +9,10 @@ export const attendanceDueQuery = z.object({
 });
 
 export const attendanceDueItem = z.object({
-  session_id: z.uuid(),
+  session_id: z.guid(),
   session_name: z.string(),
   formation_name: z.string(),
-  slot_id: z.uuid(),
+  slot_id: z.guid(),
   date: z.string(),
   part_of_day: z.enum(PARTS_OF_DAY),
   start_time: z.string(),

@@ -10,12 +10,12 @@ export const MAX_ATTENDANCE_ENTRIES = 5000;
 
 export const attendanceStatus = z.enum(ATTENDANCE_STATUSES);
 
-export const sessionIdParams = z.object({ id: z.uuid() });
+export const sessionIdParams = z.object({ id: z.guid() });
 
 /** One mark; `status: null` takes the mark away (the slot is "not marked" again). */
 export const attendanceEntry = z.object({
-  student_id: z.uuid(),
-  slot_id: z.uuid(),
+  student_id: z.guid(),
+  slot_id: z.guid(),
   status: attendanceStatus.nullable(),
   late_minutes: z.number().int().min(0).max(600).nullable().optional(),
   notes: optionalText(2000).optional(),
@@ -29,14 +29,14 @@ export const saveAttendanceBody = z.object({
 
 /** Marks every enrolled learner on one slot at once (by default only the unmarked ones). */
 export const markSlotBody = z.object({
-  slot_id: z.uuid(),
+  slot_id: z.guid(),
   status: z.enum(['present', 'absent', 'excused']).default('present'),
   overwrite: z.boolean().default(false),
 });
 
 /** A column of the grid: a slot of the session that is not cancelled. */
 export const gridSlot = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   date: z.string(),
   part_of_day: z.enum(PARTS_OF_DAY),
   start_time: z.string(),
@@ -48,7 +48,7 @@ export const gridSlot = z.object({
 });
 
 export const attendanceCell = z.object({
-  slot_id: z.uuid(),
+  slot_id: z.guid(),
   status: attendanceStatus.nullable(),
   late_minutes: z.number().int().nullable(),
   notes: z.string().nullable(),
@@ -82,7 +82,7 @@ export const attendanceSummary = z.object({
 
 export const attendanceGrid = z.object({
   session: z.object({
-    id: z.uuid(),
+    id: z.guid(),
     name: z.string(),
     status: z.string(),
     start_date: z.string(),

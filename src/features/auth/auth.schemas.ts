@@ -10,13 +10,13 @@ export const staffRole = z.enum(STAFF_ROLES);
 
 export const currentUser = z.object({
   user: z.object({
-    id: z.uuid(),
+    id: z.guid(),
     email: z.string(),
     full_name: z.string().nullable(),
     role: staffRole,
   }),
   organization: z.object({
-    id: z.uuid(),
+    id: z.guid(),
     code: z.string(),
     name: z.string(),
     language: z.string(),

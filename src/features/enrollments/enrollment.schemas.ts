@@ -16,10 +16,10 @@ export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 export const enrollment = z.object({
-  id: z.uuid(),
-  organization_id: z.uuid(),
-  session_id: z.uuid(),
-  student_id: z.uuid(),
+  id: z.guid(),
+  organization_id: z.guid(),
+  session_id: z.guid(),
+  student_id: z.guid(),
   status: z.enum(ENROLLMENT_STATUSES),
   /** 1 for the first in line; null unless waitlisted. */
   waitlist_position: z.number().int().nullable(),
@@ -44,8 +44,8 @@ const paymentFields = {
 };
 
 export const createEnrollmentBody = z.object({
-  session_id: z.uuid(),
-  student_id: z.uuid(),
+  session_id: z.guid(),
+  student_id: z.guid(),
   /** The status wanted when a seat is free; a full session puts the learner on its waitlist. */
   status: z.enum(['pending', 'confirmed']).optional(),
   enrollment_date: isoDate.optional(),
@@ -66,8 +66,8 @@ export const ENROLLMENT_SORTS = ['enrolled_at', 'enrollment_date', 'status', 'cr
 
 export const listEnrollmentsQuery = paginationQuery.extend({
   sort: z.enum(ENROLLMENT_SORTS).default('enrolled_at'),
-  session_id: z.uuid().optional(),
-  student_id: z.uuid().optional(),
+  session_id: z.guid().optional(),
+  student_id: z.guid().optional(),
   status: z.enum(ENROLLMENT_STATUSES).optional(),
   payment_status: z.enum(PAYMENT_STATUSES).optional(),
 });
@@ -85,7 +85,7 @@ export const rosterQuery = z.object({
 
 export const rosterEntry = enrollment.extend({
   student: z.object({
-    id: z.uuid(),
+    id: z.guid(),
     student_number: z.string().nullable(),
     first_name: z.string(),
     last_name: z.string(),
@@ -95,7 +95,7 @@ export const rosterEntry = enrollment.extend({
 
 export const roster = listResponse(rosterEntry).extend({
   session: z.object({
-    id: z.uuid(),
+    id: z.guid(),
     name: z.string(),
     status: z.string(),
     capacity_max: z.number().int().nullable(),

@@ -14,9 +14,9 @@ const durationHours = z.union([z.number(), z.string()])
 const smallCount = (max: number) => z.number().int().min(0).max(max);
 
 export const formation = z.object({
-  id: z.uuid(),
-  organization_id: z.uuid(),
-  program_id: z.uuid().nullable(),
+  id: z.guid(),
+  organization_id: z.guid(),
+  program_id: z.guid().nullable(),
   program_name: z.string().nullable().describe('Name of the programme the formation belongs to, if any'),
   code: z.string(),
   name: z.string(),
@@ -48,7 +48,7 @@ export const formation = z.object({
 });
 
 const formationFields = z.object({
-  program_id: z.uuid().nullable().optional(),
+  program_id: z.guid().nullable().optional(),
   code: formationCode,
   name: requiredText(200),
   subtitle: optionalText(300).optional(),
@@ -92,7 +92,7 @@ export const FORMATION_SORTS = ['name', 'code', 'category', 'price', 'created_at
 
 export const listFormationsQuery = paginationQuery.extend({
   sort: z.enum(FORMATION_SORTS).default('name'),
-  program_id: z.union([z.literal('none'), z.uuid()]).optional()
+  program_id: z.union([z.literal('none'), z.guid()]).optional()
     .describe('A programme id, or `none` for formations without a programme'),
   category: z.string().trim().min(1).max(100).optional(),
   is_active: queryBoolean.optional(),

@@ -25,8 +25,8 @@ export function hundredths(value: string): number {
 
 export const gradeEntry = z.object({
   /** Present to update an existing grade of the session; absent to create one. */
-  id: z.uuid().optional(),
-  student_id: z.uuid(),
+  id: z.guid().optional(),
+  student_id: z.guid(),
   subject: requiredText(200),
   assessment_type: optionalText(100).optional(),
   score: decimal(4),
@@ -44,11 +44,11 @@ export const saveGradesBody = z.object({
   grades: z.array(gradeEntry).min(1).max(MAX_GRADES),
 });
 
-export const gradeParams = z.object({ id: z.uuid(), gradeId: z.uuid() });
+export const gradeParams = z.object({ id: z.guid(), gradeId: z.guid() });
 
 export const grade = z.object({
-  id: z.uuid(),
-  student_id: z.uuid(),
+  id: z.guid(),
+  student_id: z.guid(),
   subject: z.string(),
   assessment_type: z.string().nullable(),
   score: z.string(),
@@ -56,12 +56,12 @@ export const grade = z.object({
   coefficient: z.string(),
   appreciation: z.string().nullable(),
   graded_at: timestamp,
-  graded_by: z.uuid().nullable(),
+  graded_by: z.guid().nullable(),
   updated_at: timestamp,
 });
 
 export const sessionGrades = z.object({
-  session_id: z.uuid(),
+  session_id: z.guid(),
   /** Mean of the learners' averages (each learner weighs the same), on 20; null without grades. */
   session_average: z.string().nullable(),
   students: z.array(sessionLearner.extend({

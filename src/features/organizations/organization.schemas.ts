@@ -6,7 +6,7 @@ import { minutesOfDay } from '../../shared/slots';
 const DAY_HOUR_FIELDS = ['morning_start', 'morning_end', 'afternoon_start', 'afternoon_end', 'evening_start', 'evening_end'] as const;
 
 export const organization = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   code: z.string(),
   name: z.string(),
   country: z.string(),

@@ -4,8 +4,8 @@ import { listResponse, optionalText, paginationQuery, queryBoolean, requiredText
 export const programCode = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ -');
 
 export const program = z.object({
-  id: z.uuid(),
-  organization_id: z.uuid(),
+  id: z.guid(),
+  organization_id: z.guid(),
   code: z.string(),
   name: z.string(),
   description: z.string().nullable(),
@@ -37,7 +37,7 @@ export const listProgramsQuery = paginationQuery.extend({
 export const programList = listResponse(program);
 
 export const linkFormationsBody = z.object({
-  formation_ids: z.array(z.uuid()).min(1).max(500),
+  formation_ids: z.array(z.guid()).min(1).max(500),
 });
 
 export type Program = z.infer<typeof program>;

@@ -12,18 +12,18 @@ export const SESSION_MAX_DAYS = 3660;
 export const sessionDate = isoDate.refine((date) => date >= '1900-01-01' && date <= '2999-12-31', i18nError('session_date_out_of_range'));
 
 export const session = z.object({
-  id: z.uuid(),
-  organization_id: z.uuid(),
-  formation_id: z.uuid(),
+  id: z.guid(),
+  organization_id: z.guid(),
+  formation_id: z.guid(),
   formation_name: z.string(),
-  program_id: z.uuid().nullable().describe('The programme of the session’s formation, if any'),
+  program_id: z.guid().nullable().describe('The programme of the session’s formation, if any'),
   program_name: z.string().nullable(),
   name: z.string(),
   start_date: isoDate,
   end_date: isoDate,
   slot_count: z.number().int().describe('Slots of the schedule, cancelled ones included'),
   planned_minutes: z.number().int().describe('The sum of the minutes of the slots that are not cancelled'),
-  teacher_id: z.uuid().nullable(),
+  teacher_id: z.guid().nullable(),
   teacher_name: z.string().nullable().describe('The trainer’s full name (or e-mail when the name is empty)'),
   location: z.string().nullable(),
   capacity_max: z.number().int().nullable().describe('Seats; null means unlimited'),
@@ -68,11 +68,11 @@ function checkSchedule(values: ScheduleFields, ctx: z.RefinementCtx) {
 }
 
 const sessionFields = z.object({
-  formation_id: z.uuid(),
+  formation_id: z.guid(),
   name: requiredText(200),
   start_date: sessionDate,
   end_date: sessionDate,
-  teacher_id: z.uuid().nullable().optional().describe('A user of the organisation with role teacher or admin'),
+  teacher_id: z.guid().nullable().optional().describe('A user of the organisation with role teacher or admin'),
   location: optionalText(500).optional(),
   capacity_max: z.number().int().min(1).max(100000).nullable().optional(),
   status: z.enum(SESSION_STATUSES).optional(),
@@ -88,11 +88,11 @@ export const SESSION_SORTS = ['start_date', 'end_date', 'name', 'status', 'creat
 
 export const listSessionsQuery = paginationQuery.extend({
   sort: z.enum(SESSION_SORTS).default('start_date'),
-  formation_id: z.uuid().optional(),
-  program_id: z.union([z.literal('none'), z.uuid()]).optional()
+  formation_id: z.guid().optional(),
+  program_id: z.union([z.literal('none'), z.guid()]).optional()
     .describe('Sessions of the formations of this programme, or `none` for formations without a programme'),
   status: z.enum(SESSION_STATUSES).optional(),
-  teacher_id: z.uuid().optional(),
+  teacher_id: z.guid().optional(),
   from: sessionDate.optional().describe('Sessions ending on or after this date'),
   to: sessionDate.optional().describe('Sessions starting on or before this date'),
   q: z.string().trim().max(100).optional().describe('Searches the session name and the formation name'),
@@ -103,7 +103,7 @@ export const sessionList = listResponse(session);
 
 /** Who can be named as a session's trainer: active accounts with the role teacher or admin. */
 export const trainer = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   full_name: z.string().nullable(),
   email: z.string(),
   role: z.enum(['teacher', 'admin']),

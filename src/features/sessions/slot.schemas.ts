@@ -10,7 +10,7 @@ export const trainerRole = z.enum(TRAINER_ROLES);
 /** A slot date: years 1900 to 2999, like a session's. */
 const slotDate = isoDate.refine((date) => date >= '1900-01-01' && date <= '2999-12-31', i18nError('session_date_out_of_range'));
 
-export const slotParams = z.object({ id: z.uuid(), slotId: z.uuid() });
+export const slotParams = z.object({ id: z.guid(), slotId: z.guid() });
 
 const nonWorkingDay = z.object({
   kind: z.enum(['sunday', 'holiday']),
@@ -18,15 +18,15 @@ const nonWorkingDay = z.object({
 }).describe('Set when the slot falls on a Sunday or a public holiday of the organisation’s country');
 
 export const slotTrainer = z.object({
-  user_id: z.uuid(),
+  user_id: z.guid(),
   full_name: z.string().nullable(),
   email: z.string(),
   role: trainerRole,
 });
 
 export const slot = z.object({
-  id: z.uuid(),
-  session_id: z.uuid(),
+  id: z.guid(),
+  session_id: z.guid(),
   date: isoDate,
   start_time: z.string().describe('HH:MM'),
   end_time: z.string().describe('HH:MM, after start_time on the same day'),
@@ -50,7 +50,7 @@ export const slotList = z.object({
   planned_minutes: z.number().int().describe('The sum of the minutes of the slots that are not cancelled'),
 });
 
-const trainerAssignment = z.object({ user_id: z.uuid(), role: trainerRole.default('lead') });
+const trainerAssignment = z.object({ user_id: z.guid(), role: trainerRole.default('lead') });
 
 const slotFields = z.object({
   date: slotDate,
@@ -141,17 +141,17 @@ export const generateSlotsResult = z.object({
 export const planningQuery = z.object({
   from: slotDate,
   to: slotDate,
-  teacher_id: z.uuid().optional().describe('Slots this user trains (the slot’s trainers, or the session’s when the slot has none)'),
+  teacher_id: z.guid().optional().describe('Slots this user trains (the slot’s trainers, or the session’s when the slot has none)'),
   location: z.string().trim().min(1).max(500).optional().describe('Slots held at this place (the slot’s, or the session’s)'),
-  session_id: z.uuid().optional(),
+  session_id: z.guid().optional(),
 }).refine((query) => query.from <= query.to, i18nError('end_date_before_start', ['to']))
   .refine((query) => Date.parse(query.to) - Date.parse(query.from) <= 92 * 86_400_000, i18nError('range_too_long', ['to']))
   .superRefine(rejectNulCharacters);
 
 export const slotConflict = z.object({
   kind: z.enum(['trainer', 'learner', 'room']),
-  other_slot_id: z.uuid(),
-  other_session_id: z.uuid(),
+  other_slot_id: z.guid(),
+  other_session_id: z.guid(),
   other_session_name: z.string(),
   subject: z.string().describe('The trainer’s name, the learner’s name, or the place shared'),
 });

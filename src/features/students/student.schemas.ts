@@ -24,8 +24,8 @@ export const optionalBirthDate = z.union([isoDate, z.null()])
   .refine(isPlausibleBirthDate, i18nError('date_of_birth_out_of_range'));
 
 export const student = z.object({
-  id: z.uuid(),
-  organization_id: z.uuid(),
+  id: z.guid(),
+  organization_id: z.guid(),
   student_number: z.string().nullable(),
   first_name: z.string(),
   last_name: z.string(),
@@ -84,7 +84,7 @@ export const importReport = z.object({
   created: z.number().int(),
   rejected: z.array(importRejection),
   ignored_columns: z.array(z.string()),
-  students: z.array(z.object({ row: z.number().int(), id: z.uuid(), student_number: z.string() })),
+  students: z.array(z.object({ row: z.number().int(), id: z.guid(), student_number: z.string() })),
 });
 
 export type Student = z.infer<typeof student>;

@@ -9,8 +9,8 @@ export const USER_ROLES = STAFF_ROLES;
 export const PASSWORD_MIN_LENGTH = 10;
 
 export const staffUser = z.object({
-  id: z.uuid(),
-  organization_id: z.uuid(),
+  id: z.guid(),
+  organization_id: z.guid(),
   email: z.string(),
   full_name: z.string().nullable(),
   role: z.enum(USER_ROLES),

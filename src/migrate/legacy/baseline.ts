@@ -24,13 +24,49 @@ export const PRODUCT_TABLES = [
 
 export type ProductTable = (typeof PRODUCT_TABLES)[number];
 
-export type Baseline = { tables: Record<string, TableShape> };
+export type Baseline = {
+  tables: Record<string, TableShape>;
+  /**
+   * CHECK constraints of the baseline that later migrations redefine under the same name
+   * (`users_role_check` gained `accountant`), as the last migration leaves them: table → name →
+   * definition. The upgrade writes and checks these, so rows a later migration admits (an
+   * accountant, an overdue payment) are carried as they are, and rows it would refuse are found
+   * by preflight, before any change, instead of stopping the later migration.
+   */
+  laterChecks?: Record<string, Record<string, string>>;
+};
 
 let cached: Baseline | undefined;
 
 export function loadBaseline(): Baseline {
-  cached ??= JSON.parse(fs.readFileSync(BASELINE_FILE, 'utf8')) as Baseline;
+  if (!cached) {
+    const file = JSON.parse(fs.readFileSync(BASELINE_FILE, 'utf8')) as Baseline;
+    cached = { tables: withLaterChecks(file.tables, file.laterChecks ?? {}) };
+  }
   return cached;
+}
+
+function withLaterChecks(tables: Record<string, TableShape>, later: Record<string, Record<string, string>>): Record<string, TableShape> {
+  return Object.fromEntries(Object.entries(tables).map(([name, table]) => [name, {
+    ...table,
+    constraints: table.constraints.map((constraint) => {
+      const definition = later[name]?.[constraint.name];
+      return definition === undefined ? constraint : { ...constraint, definition };
+    }),
+  }]));
+}
+
+/** The baseline's CHECK constraints whose definition differs once every migration has run. */
+export function laterChecks(baseline: Baseline, latest: SchemaShape): Record<string, Record<string, string>> {
+  const result: Record<string, Record<string, string>> = {};
+  for (const [name, table] of Object.entries(baseline.tables)) {
+    for (const constraint of table.constraints) {
+      if (constraint.kind !== 'c') continue;
+      const now = latest.tables[name]?.constraints.find((entry) => entry.name === constraint.name && entry.kind === 'c');
+      if (now && now.definition !== constraint.definition) (result[name] ??= {})[constraint.name] = now.definition;
+    }
+  }
+  return result;
 }
 
 export function baselineTable(name: string): TableShape {

@@ -13,6 +13,8 @@ import { remedySql } from './remedies';
 import { CARRY_BACK_SQL, RESUME_AUTOVACUUM_SQL, type UpgradeStep, backfillAllSql, buildPlan } from './plan';
 import type { Remedies } from './preflight';
 import { VALIDATE_ALL_SQL, lockTablesSql } from './target-sql';
+import { KEEP_SET_ASIDE_SQL } from './unplaced';
+import { AFTER_LATER_MIGRATIONS_SQL } from './value-maps';
 
 export function emitUpgradeSql(remedies: Remedies): string {
   const plan = buildPlan({ layout: standardLayout(), remedies });
@@ -68,7 +70,7 @@ function stepSql(step: UpgradeStep): string[] {
     case 'validate':
       return [VALIDATE_ALL_SQL];
     case 'migrate':
-      return [...laterMigrationsSql(), RESUME_AUTOVACUUM_SQL];
+      return [...laterMigrationsSql(), KEEP_SET_ASIDE_SQL, ...AFTER_LATER_MIGRATIONS_SQL, RESUME_AUTOVACUUM_SQL];
   }
 }
 

@@ -12,6 +12,9 @@ import type { CheckpointHook } from './checkpoints';
 import { type BackfillSpec, type Phase, REPAIR_NEEDED_SQL, RESUME_AUTOVACUUM_SQL, type UpgradeStep, backfillRangeSql } from './plan';
 import { CARRIED_TABLES, LEGACY_INDEXES } from './legacy-shape';
 import { SNAPSHOT_TABLES_SQL } from './snapshot';
+import { conversionBackfillSpecs } from './column-types-sql';
+import { keepSetAsideSessions } from './unplaced';
+import { carryPortalAccounts } from './value-maps';
 import { type IndexBuild, LOCKED_TABLES, lockTablesNowaitSql, lockTablesSql } from './target-sql';
 
 // biome-ignore lint: works on any database
@@ -106,6 +109,8 @@ async function runStep(db: AnyDb, step: UpgradeStep, options: ExecuteOptions, ti
     case 'migrate': {
       const applied = await migrate(db, { lockTimeoutMs: Math.max(options.lockTimeoutMs, 500), log: (line) => options.log(`  ${line}`) });
       if (applied.length === 0) options.log('  no later migration to apply');
+      await keepSetAsideSessions(db);
+      await carryPortalAccounts(db);
       await resumeAutovacuum(db, options);
       return;
     }
@@ -219,7 +224,9 @@ type BackfillRange = { spec: BackfillSpec; from: number; to: number | null; rows
  * are filled as well; rows already filled are skipped, so a re-run after a kill only finishes
  * the work.
  */
-async function runBackfills(db: AnyDb, specs: BackfillSpec[], options: ExecuteOptions): Promise<void> {
+async function runBackfills(db: AnyDb, planned: BackfillSpec[], options: ExecuteOptions): Promise<void> {
+  // The conversions of legacy column types: their tables and columns as the catalogue phase recorded them.
+  const specs = (await Promise.all(planned.map((spec) => (spec.conversions ? conversionBackfillSpecs(db) : [spec])))).flat();
   for (const spec of specs) await dropSupersededIndexes(db, spec.table, options);
   const ranges: BackfillRange[] = [];
   const estimated = new Map<string, number>();

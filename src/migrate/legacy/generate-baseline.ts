@@ -5,17 +5,21 @@
 import fs from 'node:fs';
 import { connect } from '../../db/connect';
 import { migrate } from '../runner';
-import { BASELINE_FILE, toBaseline, writeBaselineMigrationsDir } from './baseline';
+import { BASELINE_FILE, laterChecks, toBaseline, writeBaselineMigrationsDir } from './baseline';
 import { readSchema } from './schema-read';
 
 export async function generateBaseline(): Promise<string> {
   const handle = await connect({ engine: 'embedded', dataDir: 'memory' });
+  const latest = await connect({ engine: 'embedded', dataDir: 'memory' });
   const migrationsDir = writeBaselineMigrationsDir();
   try {
     await migrate(handle.db, { migrationsDir });
-    return `${JSON.stringify(toBaseline(await readSchema(handle.db)), null, 1)}\n`;
+    await migrate(latest.db);
+    const baseline = toBaseline(await readSchema(handle.db));
+    return `${JSON.stringify({ ...baseline, laterChecks: laterChecks(baseline, await readSchema(latest.db)) }, null, 1)}\n`;
   } finally {
     await handle.close();
+    await latest.close();
     fs.rmSync(migrationsDir, { recursive: true, force: true });
   }
 }

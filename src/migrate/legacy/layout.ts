@@ -100,12 +100,21 @@ export function legacyColumn(layout: LegacyLayout, table: CarriedTable, column: 
   return null;
 }
 
-/** SQL for the organisation of a legacy session row aliased `t` that has no programme. */
-export function orphanOrganizationSql(layout: LegacyLayout, defaultOrganizationCode?: string): string {
+/** The only organisation of the database, null when it has several (or none). */
+export const SOLE_ORGANIZATION_SQL = '(select min(o.id::text)::uuid from public.organizations o having count(*) = 1)';
+
+/**
+ * SQL for the organisation of a legacy session row aliased `t` that has no programme: what its
+ * rows tell, else the organisation named by --default-organization, else the database's only one
+ * (`told` alone: what its rows tell, nothing else).
+ */
+export function orphanOrganizationSql(layout: LegacyLayout, defaultOrganizationCode?: string, told = false): string {
   const column = (table: CarriedTable) => legacyColumn(layout, table, 'session_id') ?? 'session_id';
-  const fallback = defaultOrganizationCode
-    ? `, (select o.id from public.organizations o where o.code = ${quoteLiteral(defaultOrganizationCode)})`
-    : '';
+  const fallback = told
+    ? ''
+    : defaultOrganizationCode
+      ? `, (select o.id from public.organizations o where o.code = ${quoteLiteral(defaultOrganizationCode)})`
+      : `, ${SOLE_ORGANIZATION_SQL}`;
   return `coalesce(
     (select u.organization_id from public.users u where u.id = t.teacher_id),
     (select min(st.organization_id::text)::uuid from public.enrollments e join public.students st on st.id = e.student_id

@@ -9,9 +9,11 @@ import { BASELINE_VERSIONS, readBaselineFiles } from './baseline';
 import { type LegacyLayout, repairedLayout } from './layout';
 import type { Remedies } from './preflight';
 import { remedySql } from './remedies';
+import { SESSION_HOURS_BACKFILL } from './session-hours';
 import { SNAPSHOT_SQL } from './snapshot';
 import { CARRIED_TABLES } from './legacy-shape';
 import { HELPERS_SQL } from './sql-helpers';
+import { BACKFILL_CONVERSIONS_SQL, CONVERSION_BACKFILL, SWAP_CONVERSIONS_SQL, columnTypesHelpersSql, prepareConversionsSql } from './column-types-sql';
 import { LEGACY_CATALOGUE_SQL, RECORD_LEGACY_CATALOGUE_SQL, RECORD_PRIOR_STATE_SQL } from './legacy-catalogue';
 import { EARLY_NEW_TABLES, type IndexBuild, LOCKED_TABLES, VALIDATE_ALL_SQL, attachSql, retireUniqueSql, catalogueSql, finalizeSql, functionsSql, indexBuilds, newTableSql } from './target-sql';
 
@@ -19,7 +21,17 @@ export type Phase =
   | 'prepare' | 'repair' | 'remedies' | 'snapshot' | 'catalogue' | 'backfill'
   | 'indexes' | 'retire' | 'attach' | 'validate' | 'functions' | 'finalize' | 'migrate';
 
-export type BackfillSpec = { table: string; from: string; where: string; assignments: Record<string, string> };
+export type BackfillSpec = {
+  table: string; from: string; where: string; assignments: Record<string, string>;
+  /** Names its fill-on-write trigger and function when a table has more than one spec (default: the table). */
+  name?: string;
+  /** The columns hold a value already (a default) that the backfill replaces: no coalesce. */
+  overwrite?: boolean;
+  /** The rows left to fill (default: any of the assigned columns empty). */
+  pending?: string;
+  /** The conversions of legacy column types: its tables and columns are read when it runs (column-types-sql.ts). */
+  conversions?: boolean;
+};
 
 export type UpgradeStep =
   | {
@@ -42,13 +54,14 @@ export const BACKFILL_SPECS: BackfillSpec[] = [
     where: 's.id = t.student_id',
     assignments: { organization_id: 's.organization_id', enrolled_at: 't.created_at' },
   },
+  SESSION_HOURS_BACKFILL,
 ];
 
 export function backfillSetSql(spec: BackfillSpec): { set: string; pending: string } {
   const columns = Object.keys(spec.assignments);
   return {
-    set: columns.map((column) => `${column} = coalesce(t.${column}, ${spec.assignments[column]})`).join(', '),
-    pending: `(${columns.map((column) => `t.${column} is null`).join(' or ')})`,
+    set: columns.map((column) => (spec.overwrite ? `${column} = ${spec.assignments[column]}` : `${column} = coalesce(t.${column}, ${spec.assignments[column]})`)).join(', '),
+    pending: spec.pending ?? `(${columns.map((column) => `t.${column} is null`).join(' or ')})`,
   };
 }
 
@@ -62,15 +75,21 @@ export function backfillSetSql(spec: BackfillSpec): { set: string; pending: stri
  * catalogue phase (a WHEN clause keeps it off the rows that need nothing, the backfill's own
  * included), and finalize drops it once the columns are NOT NULL.
  */
+const fillName = (spec: BackfillSpec) => spec.name ?? spec.table;
+
+export function fillTriggerName(spec: BackfillSpec): string {
+  return `${fillName(spec)}_upgrade_fill`;
+}
+
 export function fillOnWriteFunctionSql(spec: BackfillSpec): string {
   const alias = spec.from.trim().split(/\s+/).pop()!;
   const onNew = (expression: string) => expression.replace(/\bt\./g, 'new.');
   const fills = Object.entries(spec.assignments).map(([column, expression]) => (
     new RegExp(`\\b${alias}\\.`).test(expression)
       ? `  if new.${column} is null then\n    select ${expression} into new.${column} from ${spec.from} where ${onNew(spec.where)};\n  end if;`
-      : `  new.${column} := coalesce(new.${column}, ${onNew(expression)});`
+      : spec.overwrite ? `  new.${column} := ${onNew(expression)};` : `  new.${column} := coalesce(new.${column}, ${onNew(expression)});`
   ));
-  return `create or replace function eduzen_upgrade.fill_${spec.table}() returns trigger
+  return `create or replace function eduzen_upgrade.fill_${fillName(spec)}() returns trigger
   language plpgsql as $$
 begin
 ${fills.join('\n')}
@@ -79,17 +98,20 @@ end $$`;
 }
 
 export function fillOnWriteTriggerSql(spec: BackfillSpec): string {
-  const pending = Object.keys(spec.assignments).map((column) => `new.${column} is null`).join(' or ');
-  return `create or replace trigger ${spec.table}_upgrade_fill before insert or update on public.${spec.table}
-  for each row when (${pending}) execute function eduzen_upgrade.fill_${spec.table}()`;
+  const pending = spec.overwrite && spec.pending
+    ? spec.pending.replace(/\bt\./g, 'new.')
+    : Object.keys(spec.assignments).map((column) => `new.${column} is null`).join(' or ');
+  return `create or replace trigger ${fillTriggerName(spec)} before insert or update on public.${spec.table}
+  for each row when (${pending}) execute function eduzen_upgrade.fill_${fillName(spec)}()`;
 }
 
 export function dropFillOnWriteSql(spec: BackfillSpec): string {
-  return `drop trigger if exists ${spec.table}_upgrade_fill on public.${spec.table}`;
+  return `drop trigger if exists ${fillTriggerName(spec)} on public.${spec.table}`;
 }
 
 /** The whole backfill as one statement, for the SQL script and small databases. */
 export function backfillAllSql(spec: BackfillSpec): string {
+  if (spec.conversions) return BACKFILL_CONVERSIONS_SQL;
   const { set, pending } = backfillSetSql(spec);
   return `update public.${spec.table} t set ${set} from ${spec.from} where ${spec.where} and ${pending}`;
 }
@@ -109,7 +131,7 @@ export function backfillRangeSql(spec: BackfillSpec, from: number, to: number | 
 export function prepareSql(): string[] {
   const shim = readBaselineFiles().find((file) => file.version === BASELINE_VERSIONS[0])!;
   // The database as found is recorded before the shim or anything else is created (a rollback reads it).
-  return [...splitStatements(HELPERS_SQL), ...splitStatements(LEGACY_CATALOGUE_SQL), { text: RECORD_PRIOR_STATE_SQL }, ...splitStatements(shim.sql)]
+  return [...splitStatements(HELPERS_SQL), ...splitStatements(LEGACY_CATALOGUE_SQL), { text: RECORD_PRIOR_STATE_SQL }, ...splitStatements(columnTypesHelpersSql()), ...splitStatements(shim.sql)]
     .map((statement) => statement.text);
 }
 
@@ -247,6 +269,16 @@ export function historySql(): string[] {
 export const PAUSE_AUTOVACUUM_SQL = `select eduzen_upgrade.pause_autovacuum(array[${[...LOCKED_TABLES, 'formations_temp'].map((table) => `'${table}'`).join(', ')}])`;
 export const RESUME_AUTOVACUUM_SQL = 'select eduzen_upgrade.resume_autovacuum()';
 
+/**
+ * The catalogue phase with the conversions of legacy column types recorded, and their new
+ * columns added, after the renames and before the columns and checks are aligned (which then
+ * leave the legacy columns of another type alone and write the checks on the new ones).
+ */
+function withConversions(statements: string[]): string[] {
+  const at = statements.findIndex((statement) => statement.startsWith('select eduzen_upgrade.ensure_columns('));
+  return [...statements.slice(0, at), prepareConversionsSql(), ...statements.slice(at)];
+}
+
 export type PlanOptions = { layout: LegacyLayout | null; remedies: Remedies };
 
 export function buildPlan(options: PlanOptions): UpgradeStep[] {
@@ -261,10 +293,11 @@ export function buildPlan(options: PlanOptions): UpgradeStep[] {
     { phase: 'repair', kind: 'transaction', exclusive: true, summary: "carry back the old script's partial copies and undo its empty new programs, or, if it ran to the end, take back from sessions_temp what it lost", statements: [REPAIR_SQL] },
     { phase: 'remedies', kind: 'transaction', exclusive: false, summary: 'carry back what the old script lost, if it ran to the end; apply the remedies chosen for the blockers', statements: [CARRY_BACK_SQL, ...remedies] },
     { phase: 'snapshot', kind: 'transaction', exclusive: false, summary: 'record row counts and content checksums of the legacy tables, and their catalogue (what a rollback gives back)', statements: [SNAPSHOT_SQL, RECORD_LEGACY_CATALOGUE_SQL, "select eduzen_upgrade.set_phase('snapshot')"] },
-    { phase: 'catalogue', kind: 'transaction', exclusive: true, summary: 'rename in place, create programs, add columns and NOT VALID checks (and the triggers that fill them on users\' writes), align names', statements: [...catalogueSql(), ...BACKFILL_SPECS.map(fillOnWriteTriggerSql), "select eduzen_upgrade.set_phase('catalogue')"] },
+    { phase: 'catalogue', kind: 'transaction', exclusive: true, summary: 'rename in place, create programs, add columns and NOT VALID checks (and the triggers that fill them on users\' writes), align names', statements: [...withConversions(catalogueSql()), ...BACKFILL_SPECS.map(fillOnWriteTriggerSql), "select eduzen_upgrade.set_phase('catalogue')"] },
     ...BACKFILL_SPECS.map((backfill): UpgradeStep => ({
       phase: 'backfill', kind: 'backfill', summary: `fill ${Object.keys(backfill.assignments).join(', ')} of ${backfill.table} in batches`, backfill,
     })),
+    { phase: 'backfill', kind: 'backfill', summary: 'fill the new columns of the columns of legacy types in batches', backfill: CONVERSION_BACKFILL },
     ...indexBuilds().map((index): UpgradeStep => ({ phase: 'indexes', kind: 'index', summary: `build ${index.name}`, index })),
     ...CARRIED_TABLES.map((table): UpgradeStep => {
       const retire = retireUniqueSql(table);
@@ -279,7 +312,7 @@ export function buildPlan(options: PlanOptions): UpgradeStep[] {
     {
       phase: 'finalize', kind: 'transaction', exclusive: true,
       summary: 'turn validated checks into NOT NULL without a scan; replace superseded constraints, indexes, triggers and policies; RLS, grants; record the baseline in the history',
-      statements: ['select eduzen_upgrade.promote_not_null()', ...BACKFILL_SPECS.map(dropFillOnWriteSql), ...finalizeSql(), ...historySql(), "select eduzen_upgrade.set_phase('finalize')",
+      statements: [SWAP_CONVERSIONS_SQL, 'select eduzen_upgrade.promote_not_null()', ...BACKFILL_SPECS.map(dropFillOnWriteSql), ...finalizeSql(), ...historySql(), "select eduzen_upgrade.set_phase('finalize')",
         'update eduzen_upgrade.run set finished_at = now() where finished_at is null'],
     },
     { phase: 'migrate', kind: 'migrate', summary: `apply later product migrations (${readMigrationFiles().length - BASELINE_VERSIONS.length} now); give autovacuum back to the tables` },

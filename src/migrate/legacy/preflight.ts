@@ -8,6 +8,11 @@ import { baselineTable } from './baseline';
 import { type LegacyLayout, legacyColumn } from './layout';
 import { CARRIED_TABLES, type CarriedTable } from './legacy-shape';
 import { type ProjectionOptions, projectionSql } from './projection';
+import { ATTENDANCE_DAY_KEY } from './attendance-days';
+import { mendOfFinding } from './out-of-range';
+import { LEGACY_VALUES_FLAG, describeMapping, legacyDomain, mappingOfFinding } from './value-maps';
+import { unplacedSessionBlockers } from './unplaced';
+import { columnTypeBlockers } from './column-types';
 
 // biome-ignore lint: works on any database
 type AnyDb = Kysely<any>;
@@ -16,6 +21,10 @@ export type Remedies = {
   orphanSessions?: 'placeholder';
   reversedDates?: 'swap';
   defaultOrganization?: string;
+  /** Sessions whose organisation nothing tells, set aside in unplaced_sessions (unplaced.ts). */
+  unplacedSessions?: 'set-aside';
+  /** Legacy values EDUZEN does not have, mapped as value-maps.ts says (the default `--yes` takes). */
+  legacyValues?: 'map';
 };
 
 export type Blocker = {
@@ -76,7 +85,11 @@ export async function runPreflight(db: AnyDb, layout: LegacyLayout, remedies: Re
     ),
   );
   // Blockers in table order, each table's row checks, key checks, then duplicates.
-  return CARRIED_TABLES.flatMap((table) => PARTS.flatMap((part) => found.get(`${table}:${part}`) ?? []));
+  return [
+    ...CARRIED_TABLES.flatMap((table) => PARTS.flatMap((part) => found.get(`${table}:${part}`) ?? [])),
+    ...(await unplacedSessionBlockers(db, layout, remedies)),
+    ...(await columnTypeBlockers(db, layout, remedies)),
+  ];
 }
 
 async function tableBlockers(
@@ -104,7 +117,7 @@ async function tableBlockers(
       ).execute(db);
       for (const [index, finding] of findings.entries()) {
         const count = Number(counts.rows[0]?.[`f${index}`] ?? 0);
-        if (count > 0) blockers.push(await describe(db, finding, count, from, remedies));
+        if (count > 0) blockers.push(await describe(db, layout, finding, count, from, remedies));
       }
     }
     for (const constraint of part === 'unique' ? baselineTable(table).constraints : []) {
@@ -118,7 +131,29 @@ async function tableBlockers(
           group by ${list} having count(*) > 1) d`,
       ).execute(db);
       const groups = Number(duplicates.rows[0]?.groups ?? 0);
-      if (groups > 0) {
+      if (groups > 0 && constraint.name === ATTENDANCE_DAY_KEY) {
+        blockers.push({
+          id: `duplicate:${constraint.name}`,
+          title: `${groups} learners' days hold several attendance rows for one session`,
+          table,
+          count: groups,
+          sample: duplicates.rows[0]?.sample ?? [],
+          remedy: "keep the latest row of each day as the mark; the earlier ones go, whole, into the mark's change history (the default with --yes)",
+          flag: LEGACY_VALUES_FLAG,
+          resolved: remedies.legacyValues === 'map',
+        });
+      } else if (groups > 0 && mendOfFinding(`duplicate:${constraint.name}`)) {
+        blockers.push({
+          id: `duplicate:${constraint.name}`,
+          title: `${groups} groups of ${table} rows would collide on (${list})`,
+          table,
+          count: groups,
+          sample: duplicates.rows[0]?.sample ?? [],
+          remedy: `${mendOfFinding(`duplicate:${constraint.name}`)!.says} (the default with --yes)`,
+          flag: LEGACY_VALUES_FLAG,
+          resolved: remedies.legacyValues === 'map',
+        });
+      } else if (groups > 0) {
         blockers.push({
           id: `duplicate:${constraint.name}`,
           title: `${groups} groups of ${table} rows would collide on (${list})`,
@@ -195,7 +230,7 @@ function foreignKeyFindings(_layout: LegacyLayout, table: CarriedTable): Finding
   }));
 }
 
-async function describe(db: AnyDb, finding: Finding, count: number, from: Source, remedies: Remedies): Promise<Blocker> {
+async function describe(db: AnyDb, layout: LegacyLayout, finding: Finding, count: number, from: Source, remedies: Remedies): Promise<Blocker> {
   const sample = await sql.raw<{ id: string }>(
     `${from.with}select c.id::text as id from ${from.from} where ${finding.condition} order by 1 limit ${SAMPLE_SIZE}`,
   ).execute(db);
@@ -225,6 +260,39 @@ async function describe(db: AnyDb, finding: Finding, count: number, from: Source
       remedy: 'name the organisation they belong to',
       flag: '--default-organization=CODE',
       resolved: remedies.defaultOrganization !== undefined,
+    };
+  }
+  if (['not-null:sessions.start_time', 'not-null:sessions.end_time', 'check:sessions_times_check'].includes(finding.id)) {
+    return {
+      ...base,
+      title: `${count} sessions have no hours, or hours that end before they start (${finding.id.replace(/^[^:]+:/, '')})`,
+      remedy: 'carry them with their hours not known yet: no slot is made for them but on the days a learner was marked (9:00–17:00 there), the original hours kept in the upgrade log (the default with --yes)',
+      flag: LEGACY_VALUES_FLAG,
+      resolved: remedies.legacyValues === 'map',
+    };
+  }
+  const mend = mendOfFinding(finding.id);
+  if (mend) {
+    return {
+      ...base,
+      title: `${count} ${finding.title}`,
+      remedy: `${mend.says}, each value before kept in the upgrade log (the default with --yes)`,
+      flag: LEGACY_VALUES_FLAG,
+      resolved: remedies.legacyValues === 'map',
+    };
+  }
+  const mapping = mappingOfFinding(finding.id);
+  if (mapping) {
+    const counts = await sql.raw<{ value: string | null; n: string }>(
+      `${from.with}select c.${mapping.column}::text as value, count(*) as n from ${from.from} where ${finding.condition} group by 1 order by 2 desc, 1`,
+    ).execute(db);
+    const values = counts.rows.map((row) => ({ value: row.value, count: Number(row.n) }));
+    return {
+      ...base,
+      title: `${count} ${finding.table} rows hold a ${mapping.column} EDUZEN does not have: ${describeMapping(mapping, values, await legacyDomain(db, layout, mapping))}`,
+      remedy: 'map them as listed, each original value kept in the upgrade log (the default with --yes)',
+      flag: LEGACY_VALUES_FLAG,
+      resolved: remedies.legacyValues === 'map',
     };
   }
   return { ...base, title: `${count} ${finding.title}`, remedy: 'correct these rows by hand, then re-run', resolved: false };

@@ -7,6 +7,8 @@
 import { baselineTable } from './baseline';
 import { type LegacyLayout, legacyColumn, orphanOrganizationSql, sessionsSourceSql } from './layout';
 import type { CarriedTable } from './legacy-shape';
+import { projectedSessionHoursSql } from './session-hours';
+import { projectionExclusionSql } from './unplaced';
 
 export type ProjectionOptions = { defaultOrganizationCode?: string };
 
@@ -30,6 +32,10 @@ export function projectionSql(layout: LegacyLayout, table: CarriedTable, options
     } else if (table === 'enrollments' && column.name === 'organization_id') {
       joins.push('left join public.students bf_s on bf_s.id = t.student_id');
       expression = 'bf_s.organization_id';
+    } else if (table === 'sessions' && (column.name === 'am_end_time' || column.name === 'pm_start_time')) {
+      const defaultOf = (name: string) => `(${baselineTable('sessions').columns.find((entry) => entry.name === name)!.default})::time`;
+      const hours = projectedSessionHoursSql('t', defaultOf('am_end_time'), defaultOf('pm_start_time'));
+      expression = column.name === 'am_end_time' ? hours.amEnd : hours.pmStart;
     } else if (table === 'enrollments' && column.name === 'enrolled_at') {
       expression = 't.created_at';
     } else if (column.default !== null && !isVolatileDefault(column.default)) {
@@ -40,5 +46,7 @@ export function projectionSql(layout: LegacyLayout, table: CarriedTable, options
     return `${expression} as ${column.name}`;
   });
   const source = table === 'sessions' ? sessionsSourceSql(layout) : `public.${layout.relation[table]}`;
-  return `select ${expressions.join(', ')} from ${source} t ${joins.join(' ')}`;
+  // Sessions whose organisation nothing tells are accounted for on their own (unplaced.ts).
+  const where = table === 'sessions' ? projectionExclusionSql(layout, options.defaultOrganizationCode) : '';
+  return `select ${expressions.join(', ')} from ${source} t ${joins.join(' ')} ${where}`;
 }

@@ -6,9 +6,12 @@
 import { type LegacyLayout, legacyColumn, orphanOrganizationSql, quoteLiteral } from './layout';
 import { PLACEHOLDER_FORMATION } from './legacy-shape';
 import type { Remedies } from './preflight';
+import { setAsideRemedySql } from './unplaced';
+import { valueMapSql } from './value-maps';
 
 export function remedySql(layout: LegacyLayout, remedies: Remedies): string[] {
-  const statements: string[] = [];
+  // The set-aside remedy first: the sessions it moves out are gone before the others look.
+  const statements: string[] = [...setAsideRemedySql(layout, remedies)];
   const sessions = `public.${layout.relation.sessions}`;
   const programs = `public.${layout.relation.formations}`;
   const programColumn = legacyColumn(layout, 'sessions', 'formation_id') ?? 'program_id';
@@ -48,5 +51,6 @@ export function remedySql(layout: LegacyLayout, remedies: Remedies): string[] {
         where t.${programColumn} is null and ${organisation} is not null`,
     );
   }
+  if (remedies.legacyValues === 'map') statements.push(...valueMapSql(layout));
   return statements;
 }

@@ -64,6 +64,10 @@ begin
   if v_logged > 0 then
     v_details := v_details || jsonb_build_object('reversed-dates=swap', jsonb_build_object('logged', v_logged, 'undone', v_undone));
   end if;
+  -- The sessions set aside, back in program_sessions (unplaced.ts).
+  v_details := v_details || eduzen_upgrade.rollback_set_aside_sessions();
+  -- Legacy values given back, learners' logins back in users (value-maps.ts).
+  v_details := v_details || eduzen_upgrade.rollback_undo_value_maps();
   for r in select * from jsonb_to_recordset(v_triggers) as x ("table" text, name text, enabled text) loop
     execute format('alter table public.%I %s trigger %I', r."table", case when r.enabled = 'A' then 'enable always' else 'enable' end, r.name);
   end loop;

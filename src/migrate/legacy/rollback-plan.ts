@@ -8,8 +8,11 @@ import { loadBaseline } from './baseline';
 import { quoteLiteral } from './layout';
 import { LEGACY_CATALOGUE_SQL } from './legacy-catalogue';
 import { PLACEHOLDER_FORMATION } from './legacy-shape';
-import { BACKFILL_SPECS } from './plan';
+import { BACKFILL_SPECS, fillTriggerName } from './plan';
+import { CONVERSION_SUFFIX, CONVERSION_TRIGGER_SUFFIX } from './column-types-sql';
 import { ROLLBACK_DATA_SQL } from './rollback-data-sql';
+import { ROLLBACK_SET_ASIDE_SQL } from './unplaced';
+import { ROLLBACK_VALUE_MAPS_SQL } from './value-maps';
 import { ROLLBACK_SCHEMA_SQL } from './rollback-sql';
 import { HELPERS_SQL } from './sql-helpers';
 import { LOCKED_TABLES, functionsSql } from './target-sql';
@@ -28,10 +31,11 @@ export function upgradeMadeObjects(): MadeObjects {
   const objects: MadeObjects['objects'] = {};
   for (const [table, shape] of Object.entries(baseline.tables)) {
     objects[table] = {
-      column: shape.columns.map((column) => column.name),
+      // The new columns of the conversions of legacy types (column-types-sql.ts) too.
+      column: shape.columns.flatMap((column) => [column.name, `${column.name}${CONVERSION_SUFFIX}`]),
       constraint: shape.constraints.map((constraint) => constraint.name),
       index: shape.indexes.map((index) => index.name),
-      trigger: [...shape.triggers.map((trigger) => trigger.name), ...BACKFILL_SPECS.filter((spec) => spec.table === table).map((spec) => `${spec.table}_upgrade_fill`)],
+      trigger: [...shape.triggers.map((trigger) => trigger.name), `${table}${CONVERSION_TRIGGER_SUFFIX}`, ...BACKFILL_SPECS.filter((spec) => spec.table === table).map(fillTriggerName)],
       policy: shape.policies.map((policy) => policy.name),
     };
   }
@@ -68,7 +72,7 @@ export type RollbackStep =
 export const ROLLBACK_LOCKED_TABLES = [...LOCKED_TABLES, 'change_log'];
 
 export function rollbackHelpersSql(): string[] {
-  return [HELPERS_SQL, LEGACY_CATALOGUE_SQL, ROLLBACK_SCHEMA_SQL, ROLLBACK_DATA_SQL].flatMap((script) => splitStatements(script).map((statement) => statement.text));
+  return [HELPERS_SQL, LEGACY_CATALOGUE_SQL, ROLLBACK_SCHEMA_SQL, ROLLBACK_DATA_SQL, ROLLBACK_SET_ASIDE_SQL, ROLLBACK_VALUE_MAPS_SQL].flatMap((script) => splitStatements(script).map((statement) => statement.text));
 }
 
 export const MARK_ROLLBACK_SQL = `update eduzen_upgrade.run set rollback_started_at = coalesce(rollback_started_at, now()), last_error = null where finished_at is null`;

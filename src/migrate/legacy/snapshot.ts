@@ -5,6 +5,7 @@
  * column changes nothing, a lost or altered row does.
  */
 import { type Kysely, sql } from 'kysely';
+import { legacyValueSql, swappedConversions } from './column-types-sql';
 
 // biome-ignore lint: works on any database
 type AnyDb = Kysely<any>;
@@ -95,24 +96,32 @@ async function columnTypes(db: AnyDb, table: string): Promise<Map<string, string
 
 /**
  * The checksum of a carried table whose snapshot columns a later migration moved elsewhere
- * (MOVED_COLUMNS), computed exactly as table_checksum does, reading the moved ones where they
- * are now. Undefined when no column of the table was moved.
+ * (MOVED_COLUMNS), or whose legacy column types the upgrade converted (column-types-sql.ts),
+ * computed exactly as table_checksum does on the legacy table: the moved columns read where they
+ * are now, the converted ones read back as their legacy values (a value that is not the image of
+ * one stops it). Undefined when no column of the table was moved or converted.
  */
 async function movedColumnsChecksum(db: AnyDb, row: SnapshotRow): Promise<{ rowCount: string; checksum: string } | undefined> {
   const moved = MOVED_COLUMNS[row.tableName];
-  if (!moved) return undefined;
   const own = await columnTypes(db, row.tableName);
-  if (row.columns.every((column) => own.has(column))) return undefined;
-  const elsewhere = await columnTypes(db, moved.table);
+  const converted = new Map((await swappedConversions(db, row.tableName)).map((conversion) => [conversion.column, conversion]));
+  const isMoved = moved !== undefined && !row.columns.every((column) => own.has(column));
+  if (!isMoved && !row.columns.some((column) => converted.has(column))) return undefined;
+  const elsewhere = moved && isMoved ? await columnTypes(db, moved.table) : new Map<string, string>();
   const values = row.columns.map((column) => {
-    const [alias, type] = own.has(column) ? ['t', own.get(column)] : moved.columns.includes(column) ? ['m', elsewhere.get(column)] : ['t', undefined];
+    const conversion = converted.get(column);
+    if (conversion && own.has(column)) {
+      const value = legacyValueSql(row.tableName, conversion, `t.${quoteIdentifier(column)}`);
+      return HASHED_AS_VALUES.has(conversion.legacyBase) ? `(${value})` : `(${value})::text`;
+    }
+    const [alias, type] = own.has(column) ? ['t', own.get(column)] : moved?.columns.includes(column) ? ['m', elsewhere.get(column)] : ['t', undefined];
     const reference = `${alias}.${quoteIdentifier(column)}`;
     return type !== undefined && HASHED_AS_VALUES.has(type) ? reference : `${reference}::text`;
   });
+  const join = moved && isMoved ? sql`left join ${sql.table(`public.${moved.table}`)} m on ${sql.raw(moved.join)}` : sql``;
   const result = await sql<{ rowCount: string; checksum: string }>`
     select count(*)::text as "rowCount", coalesce(sum(hash_record_extended(row(${sql.raw(values.join(', '))}), 0)), 0)::text as checksum
-    from ${sql.table(`public.${row.tableName}`)} t
-    left join ${sql.table(`public.${moved.table}`)} m on ${sql.raw(moved.join)}`.execute(db);
+    from ${sql.table(`public.${row.tableName}`)} t ${join}`.execute(db);
   return result.rows[0];
 }
 

@@ -233,7 +233,14 @@ begin
     v_not_null := false;
     v_default := null;
   elsif v_type <> p_type then
-    raise exception 'column %.% is % where EDUZEN expects %: convert it first', p_table, p_column, v_type, p_type;
+    -- A legacy column of another type is converted (column-types-sql.ts): by a new column, which
+    -- takes the baseline's default and NOT NULL, the legacy one left as it is until the swap; or
+    -- in place at the swap, its default and NOT NULL aligned here.
+    case eduzen_upgrade.pending_conversion(p_table, p_column)
+      when 'column' then return;
+      when 'alter' then null;
+      else raise exception 'column %.% is % where EDUZEN expects %: convert it first', p_table, p_column, v_type, p_type;
+    end case;
   end if;
   if p_default is distinct from v_default then
     if p_default is null then
@@ -257,6 +264,8 @@ declare
   v_def text;
 begin
   if eduzen_upgrade.rel(p_table) is null then return; end if;
+  -- On the new columns of the columns of legacy types being converted, if any.
+  p_def := eduzen_upgrade.conversion_definition(p_table, p_def);
   select eduzen_upgrade.constraint_def(oid) into v_def from pg_constraint
     where conrelid = eduzen_upgrade.rel(p_table) and conname = p_name;
   if v_def = p_def then return; end if;

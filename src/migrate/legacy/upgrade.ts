@@ -9,6 +9,7 @@ import { type Detection, detectState, recordRunError } from './detect';
 import { type ExecuteReport, executePlan, resumeAutovacuum } from './execute';
 import { type UpgradeStep, buildPlan } from './plan';
 import { type Blocker, type Remedies, runPreflight } from './preflight';
+import { keepSetAsideSessions } from './unplaced';
 
 export type UpgradeRequest = {
   remedies: Remedies;
@@ -19,7 +20,7 @@ export type UpgradeRequest = {
   log?: (line: string) => void;
   progressStream?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Called once preflight has passed and before anything changes. */
-  beforeChanges?: (plan: UpgradeStep[]) => Promise<void>;
+  beforeChanges?: (plan: UpgradeStep[], blockers: Blocker[]) => Promise<void>;
 };
 
 export type UpgradeOutcome =
@@ -39,6 +40,7 @@ export async function runUpgrade(handle: DatabaseHandle, request: UpgradeRequest
     // A kill between the finalize phase and the later migrations leaves only those to apply,
     // and autovacuum to give back.
     const applied = await migrate(handle.db, { log });
+    await keepSetAsideSessions(handle.db);
     await resumeAutovacuum(handle.db, { lockTimeoutMs: request.lockTimeoutMs ?? 500, retries: request.retries ?? 40, log });
     return { outcome: 'already-upgraded', detection, applied };
   }
@@ -58,7 +60,7 @@ export async function runUpgrade(handle: DatabaseHandle, request: UpgradeRequest
   const preflightMs = performance.now() - preflightStarted;
   if (blockers.some((blocker) => !blocker.resolved)) return { outcome: 'blocked', detection, blockers };
   const plan = buildPlan({ layout: detection.layout, remedies: request.remedies });
-  await request.beforeChanges?.(plan);
+  await request.beforeChanges?.(plan, blockers);
   const report = await executePlan(handle.db, plan, {
     engine: handle.engine,
     lockTimeoutMs: request.lockTimeoutMs ?? 500,

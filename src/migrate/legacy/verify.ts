@@ -3,12 +3,14 @@
  * every foreign key to sessions, RLS with the product's policies, counts and checksums equal to
  * the snapshot taken before the upgrade, and the schema equal to a fresh install's.
  */
+import { verifyMovedRows } from './attendance-days';
 import { type Kysely, sql } from 'kysely';
 import { loadBaseline } from './baseline';
 import { compareWithSnapshot } from './snapshot';
 import { readFreshSchema } from './scratch';
 import { diffSchemas } from './schema-diff';
 import { readSchema } from './schema-read';
+import { verifySetAsideSessions } from './unplaced';
 
 // biome-ignore lint: works on any database
 type AnyDb = Kysely<any>;
@@ -72,6 +74,9 @@ export async function verifyDatabase(db: AnyDb, databaseUrl: string | undefined)
             `${comparison.table}: ${comparison.actualRows ?? '?'} rows, snapshot ${comparison.expectedRows}${comparison.equal ? ', checksum equal' : comparison.problem ? `: ${comparison.problem}` : ', CHECKSUM DIFFERS'}`,
           ),
   });
+
+  checks.push(await verifySetAsideSessions(db));
+  checks.push(await verifyMovedRows(db));
 
   const fresh = await readFreshSchema(databaseUrl);
   const diff = diffSchemas(actual, fresh.schema);
