@@ -4,6 +4,7 @@
  * several times (fresh clones), against a copy-based migration of the same data.
  *
  *   npm run bench:upgrade              (REPEAT=3 by default; SIZES=large,small)
+ *   TRAFFIC=4 npm run bench:upgrade    (the upgrade under 4 clients' reads and writes; see traffic.ts)
  *
  * The server runs with the test suite's settings (fsync, synchronous_commit and
  * full_page_writes off); DURABILITY=on uses Postgres's durable defaults, as a production
@@ -11,13 +12,13 @@
  * end (its copy comparison is left out: the script has already run).
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import { connect } from '../../src/db/connect';
-import { runUpgrade } from '../../src/migrate/legacy/upgrade';
 import { backupDatabase } from '../../src/migrate/backup';
 import { startPostgresServer } from '../../tests/support/postgres-server';
 import { type LegacySize, ORPHAN_CHILDREN_AWAY, buildLegacyDatabase, cloneDatabase, oldScriptToTheEnd } from '../../tests/support/legacy/builder';
 import { type CopyTiming, runCopyMigration } from './copy-migration';
+import { type Run, median, upgradeOnce } from './measure';
+import { runTrafficBenchmark } from './traffic';
 
 const SIZES: Record<string, LegacySize> = {
   large: { organizations: 20, sessions: 100_000, enrollmentsPerSession: 10, attendancePerSession: 10, gradesPerSession: 5 },
@@ -27,68 +28,20 @@ const REPEAT = Number(process.env.REPEAT ?? 3);
 const DURABLE = process.env.DURABILITY === 'on';
 const FINISHED = process.env.STATE === 'finished';
 const DURABLE_SETTINGS = { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' };
-
-type Run = Record<string, number>;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-/**
- * Seconds the machine's CPUs spent busy so far (all cores, from /proc/stat; Linux), or null.
- * The benchmark runs alone on the machine, so the difference over a phase is the CPU time the
- * server and the upgrade spent on it.
- */
-function cpuBusySeconds(): number | null {
-  try {
-    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const [user, nice, system, , , irq, softirq, steal] = fields;
-    return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / 100;
-  } catch {
-    return null;
-  }
-}
-
-async function upgradeOnce(url: string): Promise<Run> {
-  const handle = await connect({ engine: 'postgres', databaseUrl: url, poolSize: 4 });
-  // CPU time per phase: sampled when a phase starts (its first log line) and when it is done.
-  const cpu: Record<string, number> = {};
-  let mark = cpuBusySeconds();
-  const sample = (phase: string) => {
-    const now = cpuBusySeconds();
-    if (now !== null && mark !== null) cpu[phase] = (cpu[phase] ?? 0) + (now - mark);
-    mark = now;
-  };
-  try {
-    const result = await runUpgrade(handle, {
-      remedies: { orphanSessions: 'placeholder', reversedDates: 'swap' },
-      progressStream: { isTTY: false, write: () => true } as unknown as NodeJS.WritableStream,
-      log: (line) => {
-        const match = /^([a-z]+): (done in )?/.exec(line);
-        // Until the first phase starts, the CPU went to detection and preflight.
-        if (match) sample(match[2] ? match[1]! : Object.keys(cpu).length === 0 ? 'preflight' : 'between');
-      },
-    });
-    if (result.outcome !== 'upgraded') throw new Error(`unexpected outcome ${result.outcome}`);
-    const run: Run = { preflight: result.preflightMs, total: result.report.totalMs + result.preflightMs, longestLock: result.report.longestLockMs };
-    for (const phase of result.report.phases) {
-      run[phase.phase] = (run[phase.phase] ?? 0) + phase.ms;
-      if (phase.lockTotalMs > 0) run[`${phase.phase}Lock`] = phase.lockTotalMs;
-    }
-    run.exclusiveTotal = result.report.phases.reduce((sum, phase) => sum + phase.lockTotalMs, 0);
-    for (const [phase, seconds] of Object.entries(cpu)) run[`${phase}Cpu`] = seconds * 1000;
-    run.totalCpu = Object.values(cpu).reduce((sum, seconds) => sum + seconds * 1000, 0);
-    return run;
-  } finally {
-    await handle.close();
-  }
-}
+const TRAFFIC = Number(process.env.TRAFFIC ?? 0);
 
 async function main(): Promise<void> {
   const server = await startPostgresServer({ settings: DURABLE ? DURABLE_SETTINGS : {} });
   process.stderr.write(`server settings: ${DURABLE ? 'durable (fsync, synchronous_commit, full_page_writes on)' : 'test settings (fsync off)'}\n`);
+  if (TRAFFIC > 0) {
+    try {
+      const sizes = (process.env.SIZES ?? 'large').split(',').map((name) => ({ name, size: SIZES[name]! }));
+      process.stdout.write(await runTrafficBenchmark(server, { sizes, repeat: REPEAT, clients: TRAFFIC, rate: Number(process.env.RATE ?? 50) }));
+    } finally {
+      await server.stop();
+    }
+    return;
+  }
   const results: Record<string, { ours: Run[]; copy: CopyTiming[]; backupMs?: number; buildMs: number }> = {};
   try {
     for (const name of (process.env.SIZES ?? 'large,small').split(',')) {

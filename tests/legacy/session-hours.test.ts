@@ -34,6 +34,12 @@ function shapesSql(): string[] {
     'alter table public.program_sessions alter column end_time drop not null, alter column end_time drop default',
     ...SHAPES.map((shape, index) => `update public.program_sessions set name = 'Horaires ${shape.name}', start_time = ${shape.start}, end_time = ${shape.end}
       where id = (select id from public.program_sessions where program_id is not null and start_date < end_date order by id offset ${index} limit 1)`),
+    // A day's mark on the afternoon and the evening courses.
+    `insert into public.attendance (organization_id, program_session_id, student_id, date, status)
+      select p.organization_id, s.id, st.id, s.start_date + 1, 'present' from public.program_sessions s
+      join public.programs p on p.id = s.program_id
+      cross join lateral (select id from public.students where organization_id = p.organization_id order by id limit 1) st
+      where s.name in ('Horaires afternoon', 'Horaires evening') on conflict do nothing`,
   ];
 }
 
@@ -90,6 +96,12 @@ describe('legacy sessions at any hour', () => {
     expect(byShape.early).toMatchObject({ hours: ['06:00-08:00'] });
     for (const shape of ['morning', 'afternoon', 'evening', 'early']) expect(byShape[shape]!.slots).toBeGreaterThan(0);
     for (const shape of ['no-start', 'no-hours', 'overnight']) expect(byShape[shape]!.unmarked).toBe(0);
+    // A day's mark on an afternoon or evening course is on that day's one slot, the one with its hours.
+    const marks = await query(`select replace(s.name, 'Horaires ', '') as shape, to_char(x.start_time, 'HH24:MI') as start,
+        (select count(*)::int from public.session_slots y where y.session_id = s.id and y.date = a.date) as slots_that_day
+      from public.attendance a join public.sessions s on s.id = a.session_id join public.session_slots x on x.id = a.slot_id
+      where s.name in ('Horaires afternoon', 'Horaires evening') and a.date = s.start_date + 1 order by 1`);
+    expect(marks).toEqual([{ shape: 'afternoon', start: '14:00', slots_that_day: 1 }, { shape: 'evening', start: '18:00', slots_that_day: 1 }]);
     // The original hours are kept, as they were.
     const kept = await query(`select s.name, l.details ->> 'start_time' as start_time, l.details ->> 'end_time' as end_time
       from eduzen_upgrade.remedy_log l join public.sessions s on s.id = l.row_id where l.remedy = 'sessions-without-hours' order by 1`);

@@ -55,6 +55,14 @@ function realLegacyValues(passwordHash: string): string[] {
     `update public.students set status = null where id in (select id from public.students order by id limit 3)`,
     `update public.students set status = 'dropped' where id in (select id from public.students order by id offset 3 limit 2)`,
     `update public.enrollments set payment_status = 'overdue' where id in (select id from public.enrollments order by id limit 4)`,
+    // A learner's day marked three times (the latest is the mark), and a negative price.
+    'alter table public.attendance drop constraint attendance_program_session_id_student_id_date_key',
+    `create temporary table first_mark as select * from public.attendance where program_session_id is not null order by id limit 1`,
+    `insert into public.attendance (id, organization_id, program_session_id, student_id, date, status, created_at, updated_at)
+      select '${id(101)}', organization_id, program_session_id, student_id, date, 'absent', created_at + interval '1 hour', updated_at + interval '1 hour' from first_mark`,
+    `insert into public.attendance (id, organization_id, program_session_id, student_id, date, status, created_at, updated_at)
+      select '${id(102)}', organization_id, program_session_id, student_id, date, 'present', created_at + interval '2 hours', updated_at + interval '2 hours' from first_mark`,
+    `update public.programs set price = -5 where id = (select id from public.programs order by id limit 1)`,
   ];
 }
 
@@ -89,7 +97,10 @@ describe('legacy values EDUZEN does not have', () => {
       const layout = resolveLayout(await readRelationColumns(handle.db))!;
       const blockers = await runPreflight(handle.db, layout, {});
       const mapped = blockers.filter((blocker) => blocker.flag === '--legacy-values=map');
-      expect(mapped.map((blocker) => blocker.id).sort()).toEqual(['check:students_status_check', 'check:users_role_check', 'not-null:students.status']);
+      expect(mapped.map((blocker) => blocker.id).sort()).toEqual([
+        'check:formations_price_check', 'check:students_status_check', 'check:users_role_check',
+        'duplicate:attendance_session_student_date_slot_key', 'not-null:students.status',
+      ]);
       const roles = mapped.find((blocker) => blocker.id === 'check:users_role_check')!;
       expect(roles.count).toBe(8);
       expect(roles.title).toContain('super_admin (1) → admin');
@@ -136,6 +147,17 @@ describe('legacy values EDUZEN does not have', () => {
       expect(kept).toEqual(expect.arrayContaining([{ original: 'super_admin', n: 1 }, { original: 'auditor', n: 1 }, { original: 'dropped', n: 2 }, { original: null, n: 3 }]));
       expect((await query(`select count(*)::int as n from public.students where status is null`))[0]!.n).toBe(0);
       expect((await query(`select count(*)::int as n from public.enrollments where payment_status = 'overdue'`))[0]!.n).toBe(4);
+      // The day's latest row is the mark; the earlier ones are in its history under their own ids.
+      const day = await query(`select a.id::text, a.status from public.attendance a
+        where (a.session_id, a.student_id, a.date) = (select session_id, student_id, date from public.attendance where id = '${id(102)}')`);
+      expect(day).toEqual([{ id: id(102), status: 'present' }]);
+      const history = await query(`select old_values ->> 'id' as legacy_id, old_values ->> 'status' as status from public.change_log
+        where table_name = 'attendance' and row_id = '${id(102)}' order by changed_at`);
+      expect(history.map((row) => row.status)).toEqual(['present', 'absent']);
+      expect(history[1]!.legacy_id).toBe(id(101));
+      const price = await query(`select f.price, l.details -> 'before' ->> 'price' as before from public.formations f
+        join eduzen_upgrade.remedy_log l on l.row_id = f.id and l.remedy = 'out-of-range'`);
+      expect(price).toEqual([{ price: null, before: '-5.00' }]);
       const report = await verifyDatabase(handle.db, undefined);
       expect(report.checks.filter((check) => !check.ok)).toEqual([]);
     });

@@ -9,7 +9,7 @@ import { BASELINE_VERSIONS, readBaselineFiles } from './baseline';
 import { type LegacyLayout, repairedLayout } from './layout';
 import type { Remedies } from './preflight';
 import { remedySql } from './remedies';
-import { SESSION_HOURS_BACKFILL } from './session-hours';
+import { ATTENDANCE_HALF_DAY_BACKFILL, SESSION_HOURS_BACKFILL } from './session-hours';
 import { SNAPSHOT_SQL } from './snapshot';
 import { CARRIED_TABLES } from './legacy-shape';
 import { HELPERS_SQL } from './sql-helpers';
@@ -27,6 +27,8 @@ export type BackfillSpec = {
   name?: string;
   /** The columns hold a value already (a default) that the backfill replaces: no coalesce. */
   overwrite?: boolean;
+  /** False: no trigger fills the columns on users' writes meanwhile (nothing a user writes can break them). */
+  fillOnWrite?: false;
   /** The rows left to fill (default: any of the assigned columns empty). */
   pending?: string;
   /** The conversions of legacy column types: its tables and columns are read when it runs (column-types-sql.ts). */
@@ -55,7 +57,10 @@ export const BACKFILL_SPECS: BackfillSpec[] = [
     assignments: { organization_id: 's.organization_id', enrolled_at: 't.created_at' },
   },
   SESSION_HOURS_BACKFILL,
+  ATTENDANCE_HALF_DAY_BACKFILL,
 ];
+
+const FILLED_ON_WRITE = BACKFILL_SPECS.filter((spec) => spec.fillOnWrite !== false);
 
 export function backfillSetSql(spec: BackfillSpec): { set: string; pending: string } {
   const columns = Object.keys(spec.assignments);
@@ -289,11 +294,11 @@ export function buildPlan(options: PlanOptions): UpgradeStep[] {
     where not exists (select 1 from eduzen_upgrade.run where finished_at is null)`;
   const clearError = 'update eduzen_upgrade.run set last_error = null where finished_at is null';
   return [
-    { phase: 'prepare', kind: 'transaction', exclusive: false, summary: 'install the upgrade helpers and the auth shim where missing; pause autovacuum on the upgraded tables; create change_log', statements: [...prepareSql(), start, clearError, PAUSE_AUTOVACUUM_SQL, ...EARLY_NEW_TABLES.flatMap((table) => newTableSql(table)), ...BACKFILL_SPECS.map(fillOnWriteFunctionSql)] },
+    { phase: 'prepare', kind: 'transaction', exclusive: false, summary: 'install the upgrade helpers and the auth shim where missing; pause autovacuum on the upgraded tables; create change_log', statements: [...prepareSql(), start, clearError, PAUSE_AUTOVACUUM_SQL, ...EARLY_NEW_TABLES.flatMap((table) => newTableSql(table)), ...FILLED_ON_WRITE.map(fillOnWriteFunctionSql)] },
     { phase: 'repair', kind: 'transaction', exclusive: true, summary: "carry back the old script's partial copies and undo its empty new programs, or, if it ran to the end, take back from sessions_temp what it lost", statements: [REPAIR_SQL] },
     { phase: 'remedies', kind: 'transaction', exclusive: false, summary: 'carry back what the old script lost, if it ran to the end; apply the remedies chosen for the blockers', statements: [CARRY_BACK_SQL, ...remedies] },
     { phase: 'snapshot', kind: 'transaction', exclusive: false, summary: 'record row counts and content checksums of the legacy tables, and their catalogue (what a rollback gives back)', statements: [SNAPSHOT_SQL, RECORD_LEGACY_CATALOGUE_SQL, "select eduzen_upgrade.set_phase('snapshot')"] },
-    { phase: 'catalogue', kind: 'transaction', exclusive: true, summary: 'rename in place, create programs, add columns and NOT VALID checks (and the triggers that fill them on users\' writes), align names', statements: [...withConversions(catalogueSql()), ...BACKFILL_SPECS.map(fillOnWriteTriggerSql), "select eduzen_upgrade.set_phase('catalogue')"] },
+    { phase: 'catalogue', kind: 'transaction', exclusive: true, summary: 'rename in place, create programs, add columns and NOT VALID checks (and the triggers that fill them on users\' writes), align names', statements: [...withConversions(catalogueSql()), ...FILLED_ON_WRITE.map(fillOnWriteTriggerSql), "select eduzen_upgrade.set_phase('catalogue')"] },
     ...BACKFILL_SPECS.map((backfill): UpgradeStep => ({
       phase: 'backfill', kind: 'backfill', summary: `fill ${Object.keys(backfill.assignments).join(', ')} of ${backfill.table} in batches`, backfill,
     })),
@@ -312,7 +317,7 @@ export function buildPlan(options: PlanOptions): UpgradeStep[] {
     {
       phase: 'finalize', kind: 'transaction', exclusive: true,
       summary: 'turn validated checks into NOT NULL without a scan; replace superseded constraints, indexes, triggers and policies; RLS, grants; record the baseline in the history',
-      statements: [SWAP_CONVERSIONS_SQL, 'select eduzen_upgrade.promote_not_null()', ...BACKFILL_SPECS.map(dropFillOnWriteSql), ...finalizeSql(), ...historySql(), "select eduzen_upgrade.set_phase('finalize')",
+      statements: [SWAP_CONVERSIONS_SQL, 'select eduzen_upgrade.promote_not_null()', ...FILLED_ON_WRITE.map(dropFillOnWriteSql), ...finalizeSql(), ...historySql(), "select eduzen_upgrade.set_phase('finalize')",
         'update eduzen_upgrade.run set finished_at = now() where finished_at is null'],
     },
     { phase: 'migrate', kind: 'migrate', summary: `apply later product migrations (${readMigrationFiles().length - BASELINE_VERSIONS.length} now); give autovacuum back to the tables` },

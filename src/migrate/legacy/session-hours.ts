@@ -29,6 +29,27 @@ export function projectedSessionHoursSql(alias: string, amEndDefault: string, pm
 const straddles = (alias: string) =>
   `(${alias}.start_time <= ${alias}.am_end_time and ${alias}.am_end_time <= ${alias}.pm_start_time and ${alias}.pm_start_time <= ${alias}.end_time)`;
 
+const minutes = (expression: string) => `date_trunc('minute', (${expression})::interval)`;
+
+/**
+ * A legacy mark is a day's, and the baseline puts it on the morning (`slot` defaults to `am`).
+ * On a session whose morning is empty once its break is set around its hours (an afternoon or an
+ * evening course), it goes on the afternoon, the half-day that has the hours, so the slots
+ * migration finds it on that half-day's slot. Runs after the session hours are set, before any
+ * product trigger exists (updated_at and the change log are left alone). Nothing a user writes
+ * meanwhile can break a check, so no trigger is needed.
+ */
+export const ATTENDANCE_HALF_DAY_BACKFILL: BackfillSpec = {
+  name: 'attendance_half_day',
+  table: 'attendance',
+  from: 'public.sessions s',
+  where: 's.id = t.session_id',
+  assignments: { slot: "'pm'" },
+  overwrite: true,
+  fillOnWrite: false,
+  pending: `(t.slot = 'am' and ${minutes('s.start_time')} >= ${minutes('s.am_end_time')} and ${minutes('s.pm_start_time')} < ${minutes('s.end_time')})`,
+};
+
 export const SESSION_HOURS_BACKFILL: BackfillSpec = {
   name: 'session_hours',
   table: 'sessions',
