@@ -63,6 +63,9 @@ function realLegacyValues(passwordHash: string): string[] {
     `insert into public.attendance (id, organization_id, program_session_id, student_id, date, status, created_at, updated_at)
       select '${id(102)}', organization_id, program_session_id, student_id, date, 'present', created_at + interval '2 hours', updated_at + interval '2 hours' from first_mark`,
     `update public.programs set price = -5 where id = (select id from public.programs order by id limit 1)`,
+    // A time zone nobody knows: it would stop the conversion of dates to timestamps.
+    "alter table public.organizations add column timezone text not null default 'Europe/Paris'",
+    `update public.organizations set timezone = 'Mars/Olympus' where id = ${ORG}`,
   ];
 }
 
@@ -99,7 +102,7 @@ describe('legacy values EDUZEN does not have', () => {
       const mapped = blockers.filter((blocker) => blocker.flag === '--legacy-values=map');
       expect(mapped.map((blocker) => blocker.id).sort()).toEqual([
         'check:formations_price_check', 'check:students_status_check', 'check:users_role_check',
-        'duplicate:attendance_session_student_date_slot_key', 'not-null:students.status',
+        'duplicate:attendance_session_student_date_slot_key', 'not-null:students.status', 'value:organizations.timezone',
       ]);
       const roles = mapped.find((blocker) => blocker.id === 'check:users_role_check')!;
       expect(roles.count).toBe(8);
@@ -158,6 +161,7 @@ describe('legacy values EDUZEN does not have', () => {
       const price = await query(`select f.price, l.details -> 'before' ->> 'price' as before from public.formations f
         join eduzen_upgrade.remedy_log l on l.row_id = f.id and l.remedy = 'out-of-range'`);
       expect(price).toEqual([{ price: null, before: '-5.00' }]);
+      expect(await query(`select timezone from public.organizations where id = ${ORG}`)).toEqual([{ timezone: 'Europe/Paris' }]);
       const report = await verifyDatabase(handle.db, undefined);
       expect(report.checks.filter((check) => !check.ok)).toEqual([]);
     });

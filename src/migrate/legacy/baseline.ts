@@ -34,6 +34,8 @@ export type Baseline = {
    * by preflight, before any change, instead of stopping the later migration.
    */
   laterChecks?: Record<string, Record<string, string>>;
+  /** Columns of the baseline that later migrations drop (the sessions' hours, once slots hold them): table → columns. */
+  laterDroppedColumns?: Record<string, string[]>;
 };
 
 let cached: Baseline | undefined;
@@ -41,7 +43,7 @@ let cached: Baseline | undefined;
 export function loadBaseline(): Baseline {
   if (!cached) {
     const file = JSON.parse(fs.readFileSync(BASELINE_FILE, 'utf8')) as Baseline;
-    cached = { tables: withLaterChecks(file.tables, file.laterChecks ?? {}) };
+    cached = { tables: withLaterChecks(file.tables, file.laterChecks ?? {}), laterDroppedColumns: file.laterDroppedColumns ?? {} };
   }
   return cached;
 }
@@ -54,6 +56,17 @@ function withLaterChecks(tables: Record<string, TableShape>, later: Record<strin
       return definition === undefined ? constraint : { ...constraint, definition };
     }),
   }]));
+}
+
+/** The baseline's columns gone once every migration has run. */
+export function laterDroppedColumns(baseline: Baseline, latest: SchemaShape): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const [name, table] of Object.entries(baseline.tables)) {
+    const now = new Set(latest.tables[name]?.columns.map((column) => column.name) ?? []);
+    const gone = table.columns.filter((column) => !now.has(column.name)).map((column) => column.name);
+    if (gone.length > 0) result[name] = gone;
+  }
+  return result;
 }
 
 /** The baseline's CHECK constraints whose definition differs once every migration has run. */

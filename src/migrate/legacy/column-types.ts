@@ -6,7 +6,7 @@
  * counted and sampled before anything changes.
  */
 import { numericMendOf } from './out-of-range';
-import { LEGACY_VALUES_FLAG } from './value-maps';
+import { LEGACY_VALUES_FLAG } from './legacy-values-flag';
 import { type Kysely, sql } from 'kysely';
 import { baselineTable } from './baseline';
 import { defaultTimeZone } from './column-types-sql';

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { connect } from '../../db/connect';
 import { migrate } from '../runner';
-import { BASELINE_FILE, laterChecks, toBaseline, writeBaselineMigrationsDir } from './baseline';
+import { BASELINE_FILE, laterChecks, laterDroppedColumns, toBaseline, writeBaselineMigrationsDir } from './baseline';
 import { readSchema } from './schema-read';
 
 export async function generateBaseline(): Promise<string> {
@@ -16,7 +16,8 @@ export async function generateBaseline(): Promise<string> {
     await migrate(handle.db, { migrationsDir });
     await migrate(latest.db);
     const baseline = toBaseline(await readSchema(handle.db));
-    return `${JSON.stringify({ ...baseline, laterChecks: laterChecks(baseline, await readSchema(latest.db)) }, null, 1)}\n`;
+    const schema = await readSchema(latest.db);
+    return `${JSON.stringify({ ...baseline, laterChecks: laterChecks(baseline, schema), laterDroppedColumns: laterDroppedColumns(baseline, schema) }, null, 1)}\n`;
   } finally {
     await handle.close();
     await latest.close();

@@ -9,9 +9,12 @@
  *
  * Over the legacy tables, before the snapshot; in order (a grade's scale is mended before its score).
  */
+import { type Kysely, sql } from 'kysely';
 import { baselineTable } from './baseline';
 import { type LegacyLayout, legacyColumn, quoteLiteral } from './layout';
 import type { CarriedTable } from './legacy-shape';
+import type { Blocker } from './preflight';
+import { LEGACY_VALUES_FLAG } from './legacy-values-flag';
 
 export const OUT_OF_RANGE_REMEDY = 'out-of-range';
 
@@ -53,6 +56,13 @@ export const MENDS: Mend[] = [
     check: 'attendance_late_minutes_check',
     set: { late_minutes: "case when t.status = 'late' then least(greatest(t.late_minutes, 0), 600) end" },
     says: "late minutes emptied on a mark that is not late, else brought within 0–600",
+  },
+  {
+    table: 'organizations',
+    check: 'timezone',
+    set: { timezone: "'Europe/Paris'" },
+    says: "a time zone Postgres does not know set to Europe/Paris (EDUZEN's default)",
+    where: () => 't.timezone is null or not exists (select 1 from pg_timezone_names z where z.name = t.timezone)',
   },
   {
     table: 'students',
@@ -183,3 +193,34 @@ end $$`);
   return statements;
 }
 
+
+/**
+ * Mends no baseline constraint names (a time zone Postgres does not know would stop the date
+ * conversions, not a check): preflight counts them here.
+ */
+// biome-ignore lint: works on any database
+export async function unnamedMendBlockers(db: Kysely<any>, layout: LegacyLayout, resolved: boolean): Promise<Blocker[]> {
+  const blockers: Blocker[] = [];
+  for (const mend of MENDS) {
+    const named = mend.check.startsWith('not-null:') || baselineTable(mend.table).constraints.some((constraint) => constraint.name === mend.check);
+    const columns = Object.keys(mend.set);
+    if (named || !mend.where || !columns.every((column) => legacyColumn(layout, mend.table, column) === column)) continue;
+    const relation = layout.relation[mend.table];
+    const found = await sql.raw<{ n: string; sample: string[] | null }>(
+      `select count(*) as n, (array_agg(t.id::text order by t.id))[1:5] as sample from public.${relation} t where ${mend.where(relation)}`,
+    ).execute(db);
+    const count = Number(found.rows[0]?.n ?? 0);
+    if (count === 0) continue;
+    blockers.push({
+      id: `value:${mend.table}.${mend.check}`,
+      title: `${count} ${mend.table} rows hold a ${columns.join(', ')} EDUZEN cannot use`,
+      table: mend.table,
+      count,
+      sample: found.rows[0]?.sample ?? [],
+      remedy: `${mend.says}, each value before kept in the upgrade log (the default with --yes)`,
+      flag: LEGACY_VALUES_FLAG,
+      resolved,
+    });
+  }
+  return blockers;
+}

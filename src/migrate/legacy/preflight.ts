@@ -9,10 +9,11 @@ import { type LegacyLayout, legacyColumn } from './layout';
 import { CARRIED_TABLES, type CarriedTable } from './legacy-shape';
 import { type ProjectionOptions, projectionSql } from './projection';
 import { ATTENDANCE_DAY_KEY } from './attendance-days';
-import { mendOfFinding } from './out-of-range';
+import { mendOfFinding, unnamedMendBlockers } from './out-of-range';
 import { LEGACY_VALUES_FLAG, describeMapping, legacyDomain, mappingOfFinding } from './value-maps';
 import { unplacedSessionBlockers } from './unplaced';
 import { columnTypeBlockers } from './column-types';
+import { dependentViewBlockers } from './dependents';
 
 // biome-ignore lint: works on any database
 type AnyDb = Kysely<any>;
@@ -89,6 +90,8 @@ export async function runPreflight(db: AnyDb, layout: LegacyLayout, remedies: Re
     ...CARRIED_TABLES.flatMap((table) => PARTS.flatMap((part) => found.get(`${table}:${part}`) ?? [])),
     ...(await unplacedSessionBlockers(db, layout, remedies)),
     ...(await columnTypeBlockers(db, layout, remedies)),
+    ...(await dependentViewBlockers(db, layout)),
+    ...(await unnamedMendBlockers(db, layout, remedies.legacyValues === 'map')),
   ];
 }
 

@@ -26,7 +26,7 @@ type AnyDb = Kysely<any>;
 
 export const VALUE_MAP_REMEDY = 'legacy-values=map';
 export const PORTAL_REMEDY = 'legacy-values=portal';
-export const LEGACY_VALUES_FLAG = '--legacy-values=map';
+export { LEGACY_VALUES_FLAG } from './legacy-values-flag';
 
 export type ValueMapping = {
   table: CarriedTable;
