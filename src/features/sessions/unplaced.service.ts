@@ -32,8 +32,8 @@ export type RestoreResult =
   | { ok: true; sessionId: string; name: string; formationCode: string; slots: number; teacherDropped: boolean }
   | ({ ok: false } & RestoreFailure);
 
-/** The legacy columns the upgrade would have added with these defaults (the baseline's). */
-const DEFAULT_HOURS: repository.FormerHours = { start_time: '09:00', am_end_time: '12:30', pm_start_time: '13:30', end_time: '17:00' };
+/** The baseline's lunch break, which the upgrade moves within a session that does not straddle it. */
+const DEFAULT_HOURS = { am_end_time: '12:30', pm_start_time: '13:30' };
 const WEEKDAYS = [1, 2, 3, 4, 5];
 
 type LegacyRow = Record<string, unknown>;
@@ -70,18 +70,28 @@ export async function restoreUnplacedSession(db: Kysely<Database>, request: Rest
       updated_at: text('updated_at') ?? undefined,
     };
     await repository.insertRestoredSession(trx, session);
-    const hours = {
-      start_time: text('start_time') ?? DEFAULT_HOURS.start_time,
-      am_end_time: text('am_end_time') ?? DEFAULT_HOURS.am_end_time,
-      pm_start_time: text('pm_start_time') ?? DEFAULT_HOURS.pm_start_time,
-      end_time: text('end_time') ?? DEFAULT_HOURS.end_time,
-    };
-    await repository.insertFormerHours(trx, organization.id, session.id, hours);
-    const slots = slotsFromHours(session, hours, organization.country);
+    const hours = breakAround(text('start_time'), text('end_time'));
+    if (hours) await repository.insertFormerHours(trx, organization.id, session.id, hours);
+    // Hours not known (none, or an end before the start): no slot yet, as the upgrade does.
+    const slots = hours ? slotsFromHours(session, hours, organization.country) : [];
     await insertSlots(trx, organization.id, session.id, slots);
     await repository.markUnplacedSessionRestored(trx, kept.id, organization.id);
     return { ok: true, sessionId: session.id, name: session.name, formationCode: formation.code, slots: slots.length, teacherDropped: legacyTeacher !== null && teacherId === null };
   });
+}
+
+/**
+ * The baseline's lunch break set around a session's own hours, as the upgrade does for the
+ * sessions it carries (src/migrate/legacy/session-hours.ts, the same rule in SQL): a session that
+ * does not straddle 12:30–13:30 keeps all its hours in one half-day.
+ */
+export function breakAround(start: string | null, end: string | null): repository.FormerHours | null {
+  if (start === null || end === null || minutesOfDay(start) > minutesOfDay(end)) return null;
+  const clock = (time: string) => time.slice(0, 5);
+  const later = (a: string, b: string) => (minutesOfDay(a) >= minutesOfDay(b) ? a : b);
+  const earlier = (a: string, b: string) => (minutesOfDay(a) <= minutesOfDay(b) ? a : b);
+  const amEnd = earlier(later(clock(start), DEFAULT_HOURS.am_end_time), clock(end));
+  return { start_time: clock(start), am_end_time: amEnd, pm_start_time: later(earlier(clock(end), DEFAULT_HOURS.pm_start_time), amEnd), end_time: clock(end) };
 }
 
 /** As the slots migration: every weekday, holidays included, each half-day of at least a whole minute. */
