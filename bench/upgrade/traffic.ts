@@ -233,7 +233,7 @@ export async function runTrafficBenchmark(
 
     const med = (value: (round: TrafficRound) => number) => median(rounds.map(value));
     const errorTotal = (round: TrafficRound) => [...round.errors.values()].reduce((a, b) => a + b, 0);
-    const per = (value: (round: TrafficRound) => string) => rounds.map(value).join(' / ');
+    const per = (value: (round: TrafficRound) => string) => rounds.map(value).join('; ');
     out.push(
       `### ${name} (${size.sessions / 1000}k sessions), ${options.clients} clients at ${options.rate}/s, ${rounds.length} rounds`,
       '',
@@ -252,8 +252,8 @@ export async function runTrafficBenchmark(
       `| p99 before the upgrade (idle legacy database) | ${fmt(med((r) => percentile(r.before.map((s) => s.ms), 99)))} | ${per((r) => fmt(percentile(r.before.map((s) => s.ms), 99)))} |`,
       `| **total upgrade under traffic** | **${fmt(med((r) => (r.traffic.total ?? 0)))}** | ${per((r) => fmt((r.traffic.total ?? 0)))} |`,
       `| total upgrade without traffic (same round) | ${fmt(med((r) => (r.quiet.total ?? 0)))} | ${per((r) => fmt((r.quiet.total ?? 0)))} |`,
-      `| longest exclusive lock under traffic / without | ${fmt(med((r) => (r.traffic.longestLock ?? 0)))} / ${fmt(med((r) => (r.quiet.longestLock ?? 0)))} | ${per((r) => `${fmt((r.traffic.longestLock ?? 0))} / ${fmt((r.quiet.longestLock ?? 0))}`)} |`,
-      `| all exclusive locks under traffic / without | ${fmt(med((r) => (r.traffic.exclusiveTotal ?? 0)))} / ${fmt(med((r) => (r.quiet.exclusiveTotal ?? 0)))} | ${per((r) => `${fmt((r.traffic.exclusiveTotal ?? 0))} / ${fmt((r.quiet.exclusiveTotal ?? 0))}`)} |`,
+      `| longest exclusive lock under traffic (without) | ${fmt(med((r) => (r.traffic.longestLock ?? 0)))} (${fmt(med((r) => (r.quiet.longestLock ?? 0)))}) | ${per((r) => `${fmt((r.traffic.longestLock ?? 0))} (${fmt((r.quiet.longestLock ?? 0))})`)} |`,
+      `| all exclusive locks under traffic (without) | ${fmt(med((r) => (r.traffic.exclusiveTotal ?? 0)))} (${fmt(med((r) => (r.quiet.exclusiveTotal ?? 0)))}) | ${per((r) => `${fmt((r.traffic.exclusiveTotal ?? 0))} (${fmt((r.quiet.exclusiveTotal ?? 0))})`)} |`,
       `| \`eduzen db verify\` after the upgrade under traffic (exit code) | ${rounds.filter((r) => r.verify.code === 0).length} of ${rounds.length} passed | ${per((r) => String(r.verify.code))} |`,
       `| \`eduzen db verify\` after the upgrade without traffic | ${rounds.filter((r) => r.quietVerify.code === 0).length} of ${rounds.length} passed | ${per((r) => String(r.quietVerify.code))} |`,
       '',
