@@ -5,6 +5,7 @@
  * comes back equal from the baseline's type (the cast round-trips), and is a blocker otherwise,
  * counted and sampled before anything changes.
  */
+import { fitsSql } from './fits';
 import { numericMendOf } from './out-of-range';
 import { LEGACY_VALUES_FLAG } from './legacy-values-flag';
 import { type Kysely, sql } from 'kysely';
@@ -95,14 +96,13 @@ function legacyZoneSql(layout: LegacyLayout, table: CarriedTable): string {
 }
 
 /** The legacy rows whose value does not come back equal from the target type (never raising). */
-function doesNotFitSql(layout: LegacyLayout, finding: ColumnTypeFinding): string {
+function doesNotFitSql(layout: LegacyLayout, finding: ColumnTypeFinding, hasInputCheck: boolean): string {
   const value = `t.${finding.legacyColumn}`;
   if (finding.targetType === 'timestamp with time zone') {
     const zone = legacyZoneSql(layout, finding.table);
     return `${value} is not null and ((${value} at time zone ${zone}) at time zone ${zone}) is distinct from ${value}`;
   }
-  const target = quoteLiteral(finding.targetType);
-  return `${value} is not null and case when not pg_input_is_valid(${value}::text, ${target}) then true
+  return `${value} is not null and case when not ${fitsSql(`(${value})::text`, finding.targetType, hasInputCheck)} then true
     else ((${value})::${finding.targetType})::${finding.legacyType} is distinct from ${value} end`;
 }
 
@@ -112,6 +112,8 @@ function doesNotFitSql(layout: LegacyLayout, finding: ColumnTypeFinding): string
  */
 export async function columnTypeBlockers(db: AnyDb, layout: LegacyLayout, remedies: Remedies = {}): Promise<Blocker[]> {
   const blockers: Blocker[] = [];
+  const version = await sql<{ version: number }>`select current_setting('server_version_num')::int as version`.execute(db);
+  const hasInputCheck = (version.rows[0]?.version ?? 0) >= 160000;
   for (const finding of await readColumnTypeFindings(db, layout)) {
     const what = `${finding.table}.${finding.column}`;
     if (finding.change === 'unsupported') {
@@ -127,7 +129,7 @@ export async function columnTypeBlockers(db: AnyDb, layout: LegacyLayout, remedi
     if (finding.change !== 'narrowing') continue;
     const source = finding.table === 'sessions' ? sessionsSourceSql(layout) : `public.${layout.relation[finding.table]}`;
     const result = await sql.raw<{ count: string; sample: string[] | null }>(
-      `select count(*) as count, (array_agg(t.id::text order by t.id))[1:${SAMPLE_SIZE}] as sample from ${source} t where ${doesNotFitSql(layout, finding)}`,
+      `select count(*) as count, (array_agg(t.id::text order by t.id))[1:${SAMPLE_SIZE}] as sample from ${source} t where ${doesNotFitSql(layout, finding, hasInputCheck)}`,
     ).execute(db);
     const count = Number(result.rows[0]?.count ?? 0);
     if (count === 0) continue;

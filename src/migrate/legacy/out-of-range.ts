@@ -11,6 +11,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { baselineTable } from './baseline';
+import { fitsSql } from './fits';
 import { type LegacyLayout, legacyColumn, quoteLiteral } from './layout';
 import type { CarriedTable } from './legacy-shape';
 import type { Blocker } from './preflight';
@@ -171,9 +172,9 @@ export function numericMendsSql(layout: LegacyLayout): string[] {
       if (!mend || column !== target.name) continue;
       const relation = layout.relation[table];
       const value = `t.${column}`;
-      const fits = (expression: string) => `pg_input_is_valid((${expression})::text, ${quoteLiteral(mend.type)})`;
+      const fits = (expression: string) => fitsSql(`(${expression})::text`, mend.type, false);
       const rounded = `round((${value})::numeric, ${mend.scale})`;
-      const where = `${value} is not null and (not ${fits(value)} or ((${value})::text)::${mend.type} <> (${value})::numeric)`;
+      const where = `${value} is not null and case when not ${fits(value)} then true else ((${value})::text)::${mend.type} <> (${value})::numeric end`;
       const after = `case when ${fits(rounded)} then ${rounded} end`;
       // Only where the legacy type differs from EDUZEN's: otherwise every value fits already.
       statements.push(`do $$
